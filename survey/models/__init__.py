@@ -1,0 +1,25 @@
+"""Every model, importable from one place: ``from survey.models import Round``."""
+
+from survey.models.area import Area, AreaKind
+from survey.models.audit import AuditEvent
+from survey.models.base import Base, utcnow
+from survey.models.fieldwork import Answer, Case, ContactAttempt, Mode, Response
+from survey.models.program import Program, ProgramKind, SampledFrom
+from survey.models.questionnaire import (
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    QuestionRole,
+    QuestionType,
+)
+from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
+from survey.models.roster import Person, RosterEntry, RosterVersion
+from survey.models.user import LoginAttempt, Role, User
+
+__all__ = [
+    "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt", "LoginAttempt",
+    "Mode", "PeriodKind", "Person", "Program", "ProgramKind", "Question", "QuestionRole",
+    "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response", "Role", "RosterEntry",
+    "RosterVersion", "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "User",
+    "utcnow",
+]

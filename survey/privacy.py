@@ -1,0 +1,77 @@
+"""Personal data at rest and on screen: keyed hashes, authenticated encryption, masks.
+
+ID and phone numbers are stored as an HMAC-SHA256 (for matching) and AES-256-GCM ciphertext (for the
+value), each under its own key from configuration. Losing the keys loses the data: see README.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+
+NONCE_BYTES = 12
+
+
+class KeysMissing(RuntimeError):
+    """The personal-data keys are not configured."""
+
+
+def new_key() -> str:
+    """A fresh 256-bit key, base64 encoded, for ``instance/keys.json`` or the environment."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _key(name: str) -> bytes:
+    value = current_app.config.get(name)
+    if not value:
+        raise KeysMissing(f"{name} is not configured: run `flask --app wsgi setup` or set it")
+    return base64.urlsafe_b64decode(value)
+
+
+class Vault:
+    """Hash, encrypt and decrypt with the app's keys; build one per batch, not per value."""
+
+    def __init__(self, hash_key: bytes, encryption_key: bytes):
+        self._hash_key = hash_key
+        self._aead = AESGCM(encryption_key)
+
+    @classmethod
+    def from_app(cls) -> "Vault":
+        return cls(_key("PII_HASH_KEY"), _key("PII_ENCRYPTION_KEY"))
+
+    def hash(self, value: str) -> str:
+        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+
+    def encrypt(self, value: str) -> bytes:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + self._aead.encrypt(nonce, value.encode(), None)
+
+    def decrypt(self, blob: bytes) -> str:
+        return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], None).decode()
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张**; a one-character name stays as it is."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_id(number: str) -> str:
+    """340102199001011234 -> 3401**********1234."""
+    return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "*" * 4
+
+
+def mask_id_for_surveyor(number: str) -> str:
+    """All but the last four characters hidden: enough to confirm identity on the phone."""
+    return "*" * (len(number) - 4) + number[-4:]
+
+
+def mask_phone(number: str) -> str:
+    """13812345678 -> 138****5678; a landline keeps its area code and last four digits."""
+    if len(number) <= 7:
+        return "*" * len(number)
+    head = number.split("-")[0] if "-" in number else number[:3]
+    return head + "*" * (len(number) - len(head) - 4) + number[-4:]

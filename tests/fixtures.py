@@ -1,0 +1,124 @@
+"""Factories handed to tests as fixtures, and a test client that carries the CSRF token."""
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from survey.demo.people import PersonMaker
+from survey.extensions import db
+from survey.models import Area, AreaKind, Role
+from survey.users.service import create_user
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that reads the CSRF token from a page and adds it to every form it posts."""
+
+    def csrf(self, page: str = "/auth/login") -> str:
+        match = _CSRF.search(self.get(page).get_data(as_text=True))
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict | None = None, *, page: str | None = None, **kwargs):
+        """POST a form as a browser would: with the token its page carries."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(page or "/auth/login"))
+        return self.post(url, data=data, **kwargs)
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.submit("/auth/login", {"username": username, "password": password})
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="admin", username=None, **scope) -> User, with password PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | str = Role.ADMIN, username: str | None = None, **kwargs):
+        role = Role(role)
+        with app.app_context():
+            user = create_user(
+                username=username or f"{role.value}{next(counter)}", display_name=f"{role.value}",
+                role=role, password=PASSWORD, **kwargs,
+            )
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+TOWNS = {"城关街道": ["东门社区", "西门社区"], "金桥镇": ["大王村", "小李村"], "白沙镇": ["沙河村"]}
+
+
+@pytest.fixture
+def district(app):
+    """A small district: three towns with villages; returns {town name: town id}."""
+    with app.app_context():
+        ids = {}
+        for town_name, villages in TOWNS.items():
+            kind = AreaKind.SUBDISTRICT if town_name.endswith("街道") else AreaKind.TOWN
+            town = Area(name=town_name, kind=kind)
+            for name in villages:
+                kind = AreaKind.COMMUNITY if name.endswith("社区") else AreaKind.VILLAGE
+                town.children.append(Area(name=name, kind=kind))
+            db.session.add(town)
+            db.session.flush()
+            ids[town_name] = town.id
+        db.session.commit()
+        return ids
+
+
+def roster_rows(size: int, seed: int = 1) -> list[list[str]]:
+    """``size`` valid roster rows (姓名, 身份证号, 联系电话, 街镇, 村居) in the test district."""
+    maker = PersonMaker(seed)
+    places = [(t, v) for t, villages in TOWNS.items() for v in villages]
+    rows = []
+    for i in range(size):
+        town, village = places[i % len(places)]
+        rows.append([maker.name(), maker.id_number(), maker.mobile(), town, village])
+    return rows
+
+
+def roster_csv(rows, header=("姓名", "身份证号", "联系电话", "街镇", "村居"),
+               encoding: str = "utf-8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def make_roster(app, district):
+    """make_roster(program_code, size=40, rows=None) -> RosterVersion id, imported as a clerk would."""
+    from survey.catalog.service import program_by_code
+    from survey.rosters.service import import_roster
+
+    def make(code: str, size: int = 40, rows=None, seed: int = 1) -> int:
+        data = roster_csv(rows if rows is not None else roster_rows(size, seed))
+        with app.app_context():
+            report = import_roster(program_by_code(code), data, f"{code}.csv", by=None)
+            assert report.ok, report.errors[:5]
+            return report.version.id
+
+    return make
+
+
+def program_id(app, code: str) -> int:
+    from survey.models import Program
+
+    with app.app_context():
+        return db.session.scalar(sa.select(Program.id).where(Program.code == code))
