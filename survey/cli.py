@@ -5,6 +5,7 @@ import os
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from survey import privacy
@@ -26,6 +27,7 @@ def ensure_keys(instance_path: str) -> bool:
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--no-demo", is_flag=True, help="Do not load the demo district on an empty database.")
 def setup_command(no_demo: bool) -> None:
     """Create or upgrade the database, load the catalog and the shipped questionnaire."""
@@ -44,14 +46,16 @@ def setup_command(no_demo: bool) -> None:
     empty = db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
     if empty and not no_demo:
         sizes = load_demo()
-        click.echo("已载入演示数据（演示区县）：" + "，".join(f"{k} {v}人" for k, v in sizes.items()))
+        loaded = "，".join(f"{k} {v}人" for k, v in sizes.items())
+        click.echo(f"已载入演示数据（演示区县）：{loaded}")
     if not no_demo:
-        click.echo("演示账号（密码均为 %s）：" % PASSWORD)
+        click.echo(f"演示账号（密码均为 {PASSWORD}）：")
         for username, display, role, _home in USERS:
             click.echo(f"  {username:<11} {role.value:<10} {display}")
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo district (towns, villages, rosters, users) if it is not there yet."""
     from survey.demo.district import load_demo
@@ -61,6 +65,7 @@ def demo_command() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 @click.password_option()
 def create_admin_command(username: str, password: str) -> None:

@@ -1,8 +1,8 @@
 """Settings read from the environment and from ``instance/keys.json``.
 
 Secrets (the session key and the two personal-data keys) never live in the database. For the demo
-they are generated into ``instance/keys.json`` by ``flask --app wsgi setup``; in production set them in
-the environment (see README, "Configuration").
+they are generated into ``instance/keys.json`` by ``flask --app wsgi setup``; in production set
+them in the environment (see README, "Configuration").
 """
 
 import json

@@ -16,7 +16,9 @@ PROGRAM_KIND = {
     ProgramKind.WORKS: _l("工程建设类"),
 }
 MODE = {Mode.PHONE: _l("电话抽查"), Mode.FIELD: _l("实地走访"), Mode.WEB: _l("群众自助填答")}
-PERIOD_KIND = {PeriodKind.MONTH: _l("月度"), PeriodKind.QUARTER: _l("季度"), PeriodKind.YEAR: _l("年度")}
+PERIOD_KIND = {
+    PeriodKind.MONTH: _l("月度"), PeriodKind.QUARTER: _l("季度"), PeriodKind.YEAR: _l("年度")
+}
 ROUND_STATE = {
     "draft": _l("草稿（未抽样）"),
     "sampled": _l("已抽样"),

@@ -1,16 +1,19 @@
 """Bind the extensions and the request-wide behaviour: login, locale, errors, headers, filters."""
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from survey import privacy
-from survey.labels import Labels
 from survey.extensions import babel, csrf, db, login_manager, migrate
+from survey.labels import Labels
 
 
 def select_locale() -> str:
+    """The language the user chose, Chinese by default (and outside requests: CLI, jobs)."""
+    if not has_request_context():
+        return "zh"
     lang = session.get("lang")
     if lang in ("zh", "en"):
         return lang

@@ -103,7 +103,7 @@ def roster_csv(rows, header=("姓名", "身份证号", "联系电话", "街镇",
 
 @pytest.fixture
 def make_roster(app, district):
-    """make_roster(program_code, size=40, rows=None) -> RosterVersion id, imported as a clerk would."""
+    """make_roster(program_code, size=40, rows=None) -> RosterVersion id, as a clerk imports it."""
     from survey.catalog.service import program_by_code
     from survey.rosters.service import import_roster
 
@@ -122,3 +122,52 @@ def program_id(app, code: str) -> int:
 
     with app.app_context():
         return db.session.scalar(sa.select(Program.id).where(Program.code == code))
+
+
+@pytest.fixture
+def make_round(app, make_roster):
+    """make_round({"cataract": 10}, roster_sizes=None, seed=1, surveyors=[ids]) -> round id.
+
+    Imports the rosters, creates the round with the standard questionnaire, draws and assigns.
+    """
+    from survey.catalog.service import program_by_code
+    from survey.models import PeriodKind
+    from survey.questionnaires.service import latest_versions
+    from survey.rounds import service
+
+    def make(sizes: dict[str, int], *, roster_sizes: dict[str, int] | None = None,
+             seed: int = 1, assign: bool = True) -> int:
+        for code, n in sizes.items():
+            make_roster(code, (roster_sizes or {}).get(code, n * 2), seed=hash(code) % 1000)
+        with app.app_context():
+            round_ = service.create_round(
+                name="2011年第三季度电话抽查", period_kind=PeriodKind.QUARTER, period="2011-Q3",
+                questionnaire_version=latest_versions()[0],
+                sizes={program_by_code(c).id: n for c, n in sizes.items()}, by=None,
+            )
+            service.draw_samples(round_, seed, by=None)
+            if assign:
+                service.assign_round_robin(round_, by=None)
+            return round_.id
+
+    return make
+
+
+def interview_answers(app, case_id: int, **by_code) -> dict:
+    """Form data answering every program block of a case; ``by_code`` overrides answers."""
+    from survey.fieldwork.service import case_programs
+    from survey.models import Case
+
+    answers = {"q_identity": "self"}
+    with app.app_context():
+        programs = case_programs(db.session.get(Case, case_id))
+        for program in programs:
+            block = {"awareness": "know", "satisfaction": "satisfied"}
+            if program.kind.value in ("cash", "service"):
+                block["received"] = "yes"
+                block["delivery_cash" if program.kind.value == "cash" else "delivery_service"] = (
+                    "full_on_time" if program.kind.value == "cash" else "as_promised")
+            block.update(by_code)
+            answers.update({f"p{program.id}_{code}": value for code, value in block.items()
+                            if value is not None})
+    return answers

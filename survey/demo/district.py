@@ -12,15 +12,17 @@ import io
 
 import sqlalchemy as sa
 
+from survey.catalog.service import program_by_code
 from survey.demo.people import PersonMaker
 from survey.extensions import db
 from survey.models import Area, AreaKind, Person, Role, RosterEntry, User
-from survey.catalog.service import program_by_code
 from survey.rosters.service import import_roster
 from survey.users.service import create_user
 
 TOWNS = {
-    ("城关街道", AreaKind.SUBDISTRICT): ["东门社区", "西门社区", "南街社区", "北街社区", "府前社区"],
+    ("城关街道", AreaKind.SUBDISTRICT): [
+        "东门社区", "西门社区", "南街社区", "北街社区", "府前社区"
+    ],
     ("东城街道", AreaKind.SUBDISTRICT): ["东湖社区", "朝阳社区", "新村社区", "东园社区"],
     ("西城街道", AreaKind.SUBDISTRICT): ["西苑社区", "长江社区", "和平社区", "桥西社区"],
     ("南湖街道", AreaKind.SUBDISTRICT): ["湖滨社区", "南苑社区", "渔港社区"],
@@ -109,7 +111,8 @@ def load_demo() -> dict[str, int]:
 
 
 def _users() -> None:
-    towns = {a.name: a.id for a in db.session.scalars(sa.select(Area).where(Area.parent_id.is_(None)))}
+    query = sa.select(Area).where(Area.parent_id.is_(None))
+    towns = {a.name: a.id for a in db.session.scalars(query)}
     for username, display, role, home in USERS:
         if db.session.scalar(sa.select(User).where(User.username == username)):
             continue

@@ -5,8 +5,15 @@ from datetime import date, timedelta
 
 from survey.rosters.idnumber import check_digit
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉玉珍红梅志成德福春生海燕晓东林荣凤兵宏斌鹏金凤琴云峰雪婷慧佳俊浩然"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁"
+    "潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱"
+    "江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国文辉玉珍红梅"
+    "志成德福春生海燕晓东林荣凤兵宏斌鹏金凤琴云峰雪婷慧佳俊浩然"
+)
 #: Names a roster must carry intact: a middle dot, characters outside the Basic Multilingual Plane.
 RARE_NAMES = ("阿依古丽·买买提", "欧阳𠈌", "𪚥文", "司马䶮")
 #: The first six digits: a made-up county-level code of the demo district.

@@ -12,8 +12,8 @@ from survey.models.questionnaire import (
     QuestionRole,
     QuestionType,
 )
-from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
 from survey.models.roster import Person, RosterEntry, RosterVersion
+from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
 from survey.models.user import LoginAttempt, Role, User
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Questionnaires as data: versions and their questions, each tagged with a role for the statistics."""
+"""Questionnaires as data: versions and their questions, each tagged with a role."""
 
 import enum
 from datetime import datetime

@@ -55,7 +55,7 @@ class RosterVersion(Base):
 
 
 class RosterEntry(Base):
-    """One person on one program's roster, valid from version ``first_version`` to ``last_version``."""
+    """One person on one program's roster, valid from ``first_version`` to ``last_version``."""
 
     __tablename__ = "roster_entry"
     __table_args__ = (

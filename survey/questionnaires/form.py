@@ -13,6 +13,7 @@ from wtforms import (
     DateField,
     FloatField,
     RadioField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -40,7 +41,7 @@ def field_name(code: str, program: Program | None) -> str:
 
 
 def condition_field(form: FlaskForm, item: Item) -> str | None:
-    """The field a skip condition looks at: the same program's block first, then the general part."""
+    """The field a skip condition looks at: the same program's block, else the general part."""
     condition = item.question.condition
     if not condition:
         return None
@@ -77,9 +78,9 @@ class _MultiCheckbox(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _choices(question: Question, locale: str) -> list[tuple[str, str]]:
+def _choices(question: Question, locale: str) -> list[SelectChoice]:
     key = "en" if locale.startswith("en") else "zh"
-    return [(o["code"], o[key]) for o in question.options]
+    return [SelectChoice(o["code"], o[key]) for o in question.options]
 
 
 def _field(question: Question, locale: str):

@@ -19,7 +19,7 @@ STANDARD = Path(__file__).with_name("standard.json")
 
 
 def install(path: Path = STANDARD) -> QuestionnaireVersion:
-    """Create a shipped questionnaire's first version unless it exists; return its latest version."""
+    """Create a shipped questionnaire unless it exists; return its latest version."""
     spec = json.loads(path.read_text(encoding="utf-8"))
     questionnaire = db.session.scalar(
         sa.select(Questionnaire).where(Questionnaire.code == spec["code"])

@@ -1,4 +1,4 @@
-"""Figures for a round: per program, the rates with confidence intervals and the counts behind them."""
+"""Figures for a round: per program, rates with confidence intervals and the counts behind."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -30,7 +30,7 @@ class Row:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB 18030, the superset of what Chinese Excel writes."""
+    """UTF-8 (with or without BOM) first, then GB 18030, a superset of what Chinese Excel writes."""
     if b"\x00" in data[:4096]:
         raise FileProblem("文件不是文本格式的CSV（可能是Excel文件或其他二进制文件）")
     for encoding in ("utf-8-sig", "gb18030"):

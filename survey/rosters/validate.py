@@ -56,7 +56,8 @@ def check_row(row: Row, areas: AreaIndex) -> tuple[CleanRow | None, list[RowErro
     town_name = row.values.get("town", "").strip()
     town_id = areas.towns.get(town_name)
     if town_id is None:
-        errors.append(_error(row, "town", "街镇为空" if not town_name else "系统中没有该街镇", town_name))
+        reason = "街镇为空" if not town_name else "系统中没有该街镇"
+        errors.append(_error(row, "town", reason, town_name))
     village_name = row.values.get("village", "").strip()
     village_id = None
     if village_name and town_id is not None:

@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from survey.auth.access import OFFICE, role_required
 from survey.catalog.service import roster_programs
@@ -34,7 +35,7 @@ def index():
 @role_required(Role.ADMIN)
 def upload():
     form = UploadForm()
-    form.program.choices = [(p.id, p.name_zh) for p in roster_programs()]
+    form.program.choices = [SelectChoice(p.id, p.name_zh) for p in roster_programs()]
     if request.method == "GET" and request.args.get("program", type=int):
         form.program.data = request.args.get("program", type=int)
     if not form.validate_on_submit():

@@ -1,15 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
-from survey.labels import PERIOD_KIND
+from wtforms import IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from survey.labels import PERIOD_KIND
 
 
 class RoundForm(FlaskForm):
     name = StringField(_l("轮次名称"), validators=[DataRequired(), Length(max=120)],
                        description=_l("例如：2011年第三季度电话抽查"))
-    period_kind = SelectField(_l("周期"), choices=[(k.value, v) for k, v in PERIOD_KIND.items()])
+    period_kind = SelectField(
+        _l("周期"), choices=[SelectChoice(k.value, v) for k, v in PERIOD_KIND.items()]
+    )
     period = StringField(_l("期别"), validators=[
         DataRequired(),
         Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",

@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from sampling.designs import new_seed
 from survey.auth.access import OFFICE, role_required
@@ -27,8 +28,10 @@ def index():
 def _round_form(programs):
     fields = {f"n_{p.id}": size_field() for p in programs}
     form = type("NewRoundForm", (RoundForm,), fields)()
-    form.questionnaire.choices = [(v.id, f"{v.questionnaire.title_zh}（第{v.number}版）")
-                                  for v in latest_versions()]
+    form.questionnaire.choices = [
+        SelectChoice(v.id, f"{v.questionnaire.title_zh}（第{v.number}版）")
+        for v in latest_versions()
+    ]
     return form
 
 

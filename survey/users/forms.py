@@ -1,15 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from survey.labels import ROLE
 
 
-
 class UserForm(FlaskForm):
     display_name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=40)])
-    role = SelectField(_l("角色"), choices=[(r.value, label) for r, label in ROLE.items()])
+    role = SelectField(
+        _l("角色"), choices=[SelectChoice(r.value, label) for r, label in ROLE.items()]
+    )
     home_town = SelectField(_l("所在街镇（调查员异地交叉用）"), coerce=int, validators=[Optional()])
     programs = SelectMultipleField(_l("限看项目（不选为全部）"), coerce=int)
     towns = SelectMultipleField(_l("限看街镇（不选为全部）"), coerce=int)

@@ -12,7 +12,8 @@ class UsernameTaken(ValueError):
 
 
 def towns() -> list[Area]:
-    return list(db.session.scalars(sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.name)))
+    query = sa.select(Area).where(Area.parent_id.is_(None)).order_by(Area.name)
+    return list(db.session.scalars(query))
 
 
 def _audit(by: User | None, action: str, user: User, **detail) -> None:

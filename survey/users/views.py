@@ -2,6 +2,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from survey.auth.access import role_required
 from survey.catalog.service import active_programs
@@ -15,9 +16,10 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 
 def _fill_choices(form: UserForm) -> None:
     towns = service.towns()
-    form.home_town.choices = [(0, _("（无）"))] + [(t.id, t.name) for t in towns]
-    form.programs.choices = [(p.id, p.name_zh) for p in active_programs()]
-    form.towns.choices = [(t.id, t.name) for t in towns]
+    form.home_town.choices = [SelectChoice(0, _("（无）"))]
+    form.home_town.choices += [SelectChoice(t.id, t.name) for t in towns]
+    form.programs.choices = [SelectChoice(p.id, p.name_zh) for p in active_programs()]
+    form.towns.choices = [SelectChoice(t.id, t.name) for t in towns]
 
 
 def _scope_args(form: UserForm) -> dict:
@@ -103,5 +105,6 @@ def toggle(user_id: int):
         except ValueError:
             flash(_("不能停用自己的账号。"), "error")
         else:
-            flash(_("已启用该用户。") if user.active else _("已停用该用户，其登录已全部失效。"), "success")
+            done = _("已启用该用户。") if user.active else _("已停用该用户，其登录已全部失效。")
+            flash(done, "success")
     return redirect(url_for("users.index"))

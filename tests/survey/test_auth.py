@@ -1,4 +1,4 @@
-"""Logging in and out: throttling, one answer for every failure, sessions that end, safe redirects."""
+"""Logging in and out: throttling, one answer for all failures, sessions that end, safe next."""
 
 import re
 
@@ -47,7 +47,8 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(client, make_user):
     assert strip(wrong).replace("boss", "") == strip(unknown).replace("nobody", "")
 
 
-def test_login_is_throttled_after_five_failures_even_with_the_right_password(app, client, make_user):
+def test_login_is_throttled_after_five_failures_even_with_the_right_password(app, client,
+                                                                           make_user):
     make_user("admin", username="boss")
     for _ in range(5):
         client.login("boss", "wrong")
@@ -82,7 +83,8 @@ def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client,
     assert laptop.get("/fieldwork/").status_code == 200
     assert phone.get("/fieldwork/").status_code == 302
     with app.app_context():
-        assert db.session.scalar(sa.select(User.session_generation).where(User.username == "li")) == 2
+        query = sa.select(User.session_generation).where(User.username == "li")
+        assert db.session.scalar(query) == 2
 
 
 def test_every_form_needs_its_csrf_token(client, make_user):
