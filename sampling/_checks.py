@@ -74,7 +74,7 @@ def as_labels(values: object, name: str, n: int) -> tuple[np.ndarray, list]:
         raw = np.fromiter((first_seen.setdefault(v, len(first_seen)) for v in items), np.intp, n)
     except TypeError as error:
         raise ValueError(f"{name} labels must be hashable: {error}") from None
-    labels = list(first_seen)
+    labels = [v.item() if isinstance(v, np.generic) else v for v in first_seen]
     try:
         ordered = sorted(range(len(labels)), key=lambda i: labels[i])
     except TypeError:
