@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,7 +35,7 @@ def as_vector(values: object, name: str, n: int | None = None) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
     if n is not None and array.size != n:
-        raise ValueError(f"{name} has {array.size} values but y has {n}; lengths must match")
+        raise ValueError(f"{name} has {array.size} values for {n} units; lengths must match")
     if not np.all(np.isfinite(array)):
         bad = int(np.flatnonzero(~np.isfinite(array))[0])
         raise ValueError(f"{name} must be finite numbers; position {bad} is {array[bad]!r}")
@@ -57,34 +57,25 @@ def as_mask(values: object, name: str, n: int) -> np.ndarray:
     """Return a boolean mask of length ``n``; only booleans (or 0/1) are accepted."""
     array = np.asarray(values)
     if array.ndim != 1 or array.size != n:
-        raise ValueError(f"{name} has {array.size} values but y has {n}; lengths must match")
+        raise ValueError(f"{name} has {array.size} values for {n} units; lengths must match")
     if array.dtype != bool:
         numeric = as_binary(array, name)
         array = numeric == 1.0
     return array
 
 
-def as_labels(values: object, name: str, n: int) -> tuple[np.ndarray, list]:
+def as_labels(values: Iterable[Any], name: str, n: int) -> tuple[np.ndarray, list]:
     """Factorise per-unit labels into integer codes and the sorted list of distinct labels."""
-    items = list(values)  # type: ignore[call-overload]
+    items = values.tolist() if isinstance(values, np.ndarray) else list(values)
     if len(items) != n:
-        raise ValueError(f"{name} has {len(items)} values but y has {n}; lengths must match")
-    first_seen: dict = {}
+        raise ValueError(f"{name} has {len(items)} values for {n} units; lengths must match")
     try:
-        raw = np.fromiter((first_seen.setdefault(v, len(first_seen)) for v in items), np.intp, n)
+        distinct = set(items)
     except TypeError as error:
         raise ValueError(f"{name} labels must be hashable: {error}") from None
-    labels = [v.item() if isinstance(v, np.generic) else v for v in first_seen]
     try:
-        ordered = sorted(range(len(labels)), key=lambda i: labels[i])
+        labels = sorted(distinct)
     except TypeError:
-        ordered = sorted(range(len(labels)), key=lambda i: str(labels[i]))
-    remap = np.empty(len(labels), dtype=np.intp)
-    remap[ordered] = np.arange(len(labels))
-    return remap[raw], [labels[i] for i in ordered]
-
-
-def call_checked(function: Callable[..., T], *args: object) -> T:
-    """Call ``function`` with numpy floating-point errors raised instead of warned."""
-    with np.errstate(all="raise"):
-        return function(*args)
+        labels = sorted(distinct, key=str)
+    position = {label: i for i, label in enumerate(labels)}
+    return np.fromiter(map(position.__getitem__, items), np.intp, n), labels
