@@ -150,7 +150,7 @@ def _round(
 ) -> np.ndarray:
     """Largest-remainder rounding of ``targets`` to integers in [lower, upper] summing to n."""
     counts = np.clip(np.floor(targets + 1e-9), lower, upper).astype(np.int64)
-    fraction = targets - counts
+    fraction = np.round(targets - counts, 9)  # so exact ties are not broken by rounding noise
     missing = n - int(counts.sum())
     order = sorted(range(len(labels)), key=lambda h: (-fraction[h], -upper[h], labels[h]))
     step = 1 if missing > 0 else -1

@@ -8,9 +8,9 @@ from sampling.estimate import difference, mean, proportion, total
 
 
 def test_lengths_must_match():
-    with pytest.raises(ValueError, match="weights has 2 values but y has 3"):
+    with pytest.raises(ValueError, match="weights has 2 values for 3 units"):
         proportion([1, 0, 1], weights=[1.0, 2.0])
-    with pytest.raises(ValueError, match="strata has 4 values but y has 3"):
+    with pytest.raises(ValueError, match="strata has 4 values for 3 units"):
         mean([1.0, 2.0, 3.0], strata=["a", "a", "b", "b"])
     with pytest.raises(ValueError, match="domain has 2 values"):
         total([1, 0, 1], domain=[True, False])
