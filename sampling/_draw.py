@@ -68,7 +68,13 @@ class Frame:
 
 
 def new_seed() -> int:
-    """Return a fresh random seed, 0 <= seed < 2**63, from the operating system's entropy."""
+    """Return a fresh random seed from the operating system's entropy (``secrets``).
+
+    Returns
+    -------
+    int
+        0 <= seed < 2**63; record it with the draw so that anyone can redraw the sample.
+    """
     return secrets.randbelow(2**63)
 
 

@@ -34,7 +34,8 @@ def wilson(x: int, n: int, level: float) -> Interval:
     z2 = z * z
     centre = (x + z2 / 2.0) / (n + z2)
     half = z / (n + z2) * math.sqrt(x * (n - x) / n + z2 / 4.0)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if x == 0 else max(0.0, centre - half)  # exactly 0, free of rounding
+    return low, 1.0 if x == n else min(1.0, centre + half)
 
 
 def clopper_pearson(x: int, n: int, level: float) -> Interval:

@@ -1,17 +1,24 @@
 """Permanent random numbers (PRN) for coordinating samples across rounds.
 
 Each unit gets a permanent random number u in (0, 1), recomputable from its stable key and
-a district secret. A round's simple random (or stratified) sample takes, in each stratum,
-the n_h units that come first on the circle [0, 1) when walking from a start point s:
-those with the smallest (u - s) mod 1. Because the u are independent uniforms, that is an
-exact simple random sample without replacement for any s (Ohlsson 1995, "sequential
-srswor"), so every round keeps the inclusion probabilities n_h / N_h its design says.
+a district secret. A coordinated round orders each stratum's N_h units by u (PRN-ordered
+simple random sampling) and takes n_h consecutive units in that order, starting at rank
+round(s N_h) for a start point s in [0, 1) and wrapping around the end. Because the u are
+independent uniforms, the order is a uniformly random permutation, so for any fixed s the
+round is an exact simple random sample without replacement: every person keeps the
+inclusion probability n_h / N_h the design says, in every round (Ohlsson 1995).
 
 - **Negative coordination** (spread the burden): move the start by the previous round's
-  sampling fraction, s' = s + n_h / N_h (mod 1). The new sample begins where the last one
-  ended, so people asked in the last k rounds are skipped while k rounds' fractions add up
-  to less than 1. Nobody is excluded outright; a person's chance in each round stays n/N.
+  sampling fraction, s' = s + n_h / N_h (mod 1), with :func:`next_start`. The new sample is
+  the next n_h units in PRN order, so while the frame is unchanged nobody is asked twice
+  until the rounds' fractions add up to 1 (after about N_h / n_h rounds). People added to
+  or removed from the frame shift the ranks a little and may bring a few back early.
+  Nobody is excluded outright: each round alone is still a simple random sample.
 - **Positive coordination** (a panel): keep the same start; the same people come first.
+
+Moving a start in PRN *values* instead (Ohlsson's sequential srswor) would leave an
+overlap of about 0.4 sqrt(n_h) people between consecutive rounds, as much as two
+independent samples share when the fraction is small; ranks avoid that.
 
 References: Ohlsson, E. (1995). Coordination of samples using permanent random numbers. In
 Cox et al. (eds.), *Business Survey Methods*, Wiley, ch. 9. Brewer, Early & Joyce (1972).
@@ -23,6 +30,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+
+from sampling._draw import Draw
+
+__all__ = ["next_start", "next_starts", "prn", "prns"]
 
 _PERSON = b"sampling-prn-v1"
 
@@ -96,9 +107,29 @@ def check_start(start: float) -> float:
     return value
 
 
-def rotated(prn_values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Return (u - s) mod 1 per unit, the position on the circle walked from start s."""
-    return np.mod(prn_values - starts, 1.0)
+def prn_ordered(
+    codes: np.ndarray,
+    values: np.ndarray,
+    tiebreak: np.ndarray,
+    starts: np.ndarray,
+    needed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ``needed[h]`` units of each stratum from rank round(s_h N_h) on, in PRN order.
+
+    Ranks are by PRN (ties by ``tiebreak``) within each stratum; the returned ranks count
+    from the start, 0, 1, ..., and wrap around the stratum's end.
+    """
+    order = np.lexsort((tiebreak, values, codes))
+    counts = np.bincount(codes, minlength=needed.size)
+    sorted_codes = codes[order]
+    rank = np.arange(order.size) - (np.cumsum(counts) - counts)[sorted_codes]
+    offset = np.rint(starts * counts).astype(np.int64)
+    size = counts[sorted_codes]
+    shifted = (rank - offset[sorted_codes]) % np.maximum(size, 1)
+    keep = shifted < needed[sorted_codes]
+    chosen, steps = order[keep], shifted[keep]
+    final = np.lexsort((steps, codes[chosen]))
+    return chosen[final], steps[final]
 
 
 def starts_per_stratum(start: float | Mapping[str, float], labels: Sequence[str]) -> np.ndarray:
@@ -116,3 +147,29 @@ def _secret_bytes(secret: str | bytes) -> bytes:
     if not raw:
         raise ValueError("secret must not be empty")
     return raw if len(raw) <= 64 else hashlib.blake2b(raw).digest()
+
+
+def next_starts(previous: Draw) -> dict[str, float]:
+    """Return each stratum's start for the round after ``previous`` (negative coordination).
+
+    Examples
+    --------
+    >>> from sampling.designs import stratified
+    >>> keys = [f"p{i}" for i in range(100)]
+    >>> towns = ["east"] * 60 + ["west"] * 40
+    >>> u = prns(keys, "district secret")
+    >>> first = stratified(keys, towns, 10, seed=1, prn=u, start=0.5)
+    >>> next_starts(first)
+    {'east': 0.6, 'west': 0.6}
+    >>> second = stratified(keys, towns, 10, seed=1, prn=u, start=next_starts(first))
+    >>> {x.key for x in first.units} & {x.key for x in second.units}
+    set()
+    """
+    starts = previous.params.get("start")
+    if starts is None:
+        raise ValueError("the previous draw used no permanent random numbers (no start recorded)")
+    sizes = previous.params["strata"]
+    return {
+        label: next_start(value, sizes[label]["sample_size"] / sizes[label]["population"])
+        for label, value in starts.items()
+    }

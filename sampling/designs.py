@@ -88,8 +88,8 @@ def simple_random(
         Reserves to list after the sample, in the order to use them.
     prn, start : optional
         Permanent random numbers per unit (see :mod:`sampling.coordination`) and the start
-        point on [0, 1); with them the selection depends on ``prn`` and ``start``, not on
-        the seed (which is still recorded).
+        point on [0, 1): the sample is then the n units from rank round(start N) on in PRN
+        order, and depends on ``prn`` and ``start``, not on the seed (still recorded).
 
     Returns
     -------
@@ -213,8 +213,7 @@ def _by_strata(
         if np.any((values < 0) | (values >= 1)):
             raise ValueError("prn must be numbers in [0, 1), one per unit")
         starts = coordination.starts_per_stratum(start, labels)
-        position = coordination.rotated(values, starts[codes])
-        ranked, rank = first_in_strata(codes, position, needed, frame.hashes)
+        ranked, rank = coordination.prn_ordered(codes, values, frame.hashes, starts, needed)
         params["start"] = dict(zip(labels, starts.tolist(), strict=True))
     ranked_codes = codes[ranked]
     chosen = rank < take[ranked_codes]

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+__all__ = ["CATEGORIES", "OutcomeRates", "outcome_rates"]
+
 CATEGORIES = ("I", "P", "R", "NC", "O", "UH", "UO", "NE")
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from sampling._checks import check_level
 from sampling._intervals import normal_quantile
 
+__all__ = ["SampleSize", "cochran", "for_cells", "margin"]
+
 
 @dataclass(frozen=True)
 class SampleSize:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sampling.coordination import next_start, prn, prns
+from sampling.coordination import next_start, next_starts, prn, prns
 from sampling.designs import simple_random, stratified
 
 KEYS = [f"person{i:05d}" for i in range(3000)]
@@ -43,32 +43,48 @@ def test_panel_keeps_the_same_people():
 def test_negative_coordination_avoids_the_last_rounds():
     start, fraction = 0.1, 100 / 3000
     rounds = []
-    for _ in range(4):
+    for _ in range(30):
         rounds.append(keys_of(simple_random(KEYS, 100, seed=1, prn=PRN, start=start)))
         start = next_start(start, fraction)
-    for later in range(1, 4):
-        for earlier in range(later):
-            # about 3 in 100 shared by chance (order-statistic jitter) versus ~3.3 expected
-            # between independent samples; consecutive rounds are the only ones that touch
-            assert len(rounds[later] & rounds[earlier]) <= (12 if later - earlier == 1 else 0)
+    # 30 rounds of 100 go once through the 3000 people: nobody is asked twice
+    assert len(set().union(*rounds)) == 3000
+    # the 31st round starts again with the people of the first
+    assert keys_of(simple_random(KEYS, 100, seed=1, prn=PRN, start=start)) == rounds[0]
 
 
 def test_negative_coordination_per_stratum_uses_each_fraction():
-    first = stratified(KEYS, TOWNS, 300, seed=1, prn=PRN, start=0.5, allocation="proportional")
-    starts = {
-        h: next_start(first.params["start"][h], s["sample_size"] / s["population"])
-        for h, s in first.params["strata"].items()
-    }
-    second = stratified(KEYS, TOWNS, 300, seed=1, prn=PRN, start=starts)
-    assert len(keys_of(first) & keys_of(second)) < 30
+    first = stratified(KEYS, TOWNS, 300, seed=1, prn=PRN, start=0.5)
+    second = stratified(KEYS, TOWNS, 300, seed=1, prn=PRN, start=next_starts(first))
+    third = stratified(KEYS, TOWNS, 300, seed=1, prn=PRN, start=next_starts(second))
+    assert not keys_of(first) & keys_of(second)
+    assert not (keys_of(first) | keys_of(second)) & keys_of(third)
     assert all(unit.inclusion_probability == 0.1 for unit in second.units)
+    assert second.params["start"] == pytest.approx({"a": 0.6, "b": 0.6, "c": 0.6})
 
 
-def test_prn_selection_takes_the_units_after_the_start():
-    draw = simple_random(KEYS, 10, seed=1, prn=PRN, start=0.25)
-    position = np.mod(PRN - 0.25, 1.0)
-    expected = {KEYS[i] for i in np.argsort(position)[:10]}
-    assert keys_of(draw) == expected
+def test_a_grown_frame_brings_back_only_a_few():
+    first = simple_random(KEYS, 300, seed=1, prn=PRN, start=0.0)
+    grown = KEYS + [f"newcomer{i}" for i in range(150)]
+    second = simple_random(
+        grown, 300, seed=1, prn=prns(grown, "district secret"), start=next_starts(first)["all"]
+    )
+    assert len(keys_of(first) & keys_of(second)) < 30
+
+
+def test_prn_selection_takes_consecutive_units_in_prn_order():
+    draw = simple_random(KEYS, 10, seed=1, prn=PRN, start=0.25, n_reserves=2)
+    order = np.argsort(PRN)
+    assert [unit.key for unit in draw.units] == [KEYS[i] for i in order[750:760]]
+    assert [r.key for r in draw.reserves] == [KEYS[i] for i in order[760:762]]
+    wrapped = simple_random(KEYS, 10, seed=1, prn=PRN, start=0.999)
+    assert [unit.key for unit in wrapped.units] == [
+        KEYS[i] for i in list(order[2997:]) + list(order[:7])
+    ]
+
+
+def test_next_starts_needs_a_coordinated_draw():
+    with pytest.raises(ValueError, match="used no permanent random numbers"):
+        next_starts(simple_random(KEYS, 10, seed=1))
 
 
 def test_coordination_errors():
