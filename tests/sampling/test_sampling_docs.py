@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +47,10 @@ def test_public_functions_have_numpydoc_docstrings(name):
             assert value.__doc__, f"{name}.{attribute} has no docstring"
             if value.__module__ != "sampling.coordination" or attribute == "prn":
                 assert "Examples" in value.__doc__ or "Returns" in value.__doc__, attribute
+
+
+def test_readme_examples():
+    readme = Path(importlib.import_module("sampling").__file__).parent / "README.md"
+    result = doctest.testfile(str(readme), module_relative=False)
+    assert result.attempted > 20
+    assert result.failed == 0
