@@ -80,10 +80,10 @@ def new_seed() -> int:
 
 def check_frame(keys: Sequence[str]) -> Frame:
     """Hash the keys, reject duplicates and compute the frame's fingerprint."""
-    if isinstance(keys, str) or not isinstance(keys, Sequence):
+    if isinstance(keys, str | bytes) or not hasattr(keys, "__len__"):
         raise ValueError("keys must be a sequence of strings (one stable key per unit)")
-    if isinstance(keys, np.ndarray):
-        keys = keys.tolist()
+    if not isinstance(keys, Sequence):
+        keys = keys.tolist() if hasattr(keys, "tolist") else list(keys)
     hashes = key_hashes(keys)
     ordered = np.sort(hashes)
     check_unique(ordered, hashes, keys)

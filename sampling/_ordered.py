@@ -127,7 +127,7 @@ def pps(
     selected = systematic_pps(pik, order, start)
     chosen = order[selected[order]]
     priority = np.where(selected | (pik == 0), np.inf, to_unit(ranking) / np.maximum(pik, 1e-300))
-    params = {"n": int(n), "start": start}
+    params = {"n": int(n), "systematic_start": start}
     return _single_stratum(frame, chosen, pik[chosen], priority, (seed, n_reserves, "pps", params))
 
 

@@ -57,6 +57,17 @@ __all__ = [
 def frame_fingerprint(keys: Sequence[str]) -> str:
     """Return an order-independent hex digest of the frame's keys.
 
+    Raises
+    ------
+    ValueError
+        If a key is not a non-empty string or appears twice.
+
+    Notes
+    -----
+    BLAKE2b-256 (RFC 7693) of the number of keys and of the sorted 64-bit key hashes of
+    :mod:`sampling._keys`, so the digest does not depend on the frame's order. Two frames
+    with the same digest hold the same keys, barring a 64-bit hash collision.
+
     Examples
     --------
     >>> frame_fingerprint(["b", "a"]) == frame_fingerprint(["a", "b"])
@@ -159,6 +170,13 @@ def stratified(
     -------
     Draw
         Units of stratum h have inclusion probability n_h / N_h and weight N_h / n_h.
+
+    Notes
+    -----
+    Stratified simple random sampling without replacement (Cochran 1977, ch. 5; Lohr 2022,
+    ch. 3): the sizes n_h come from :func:`allocate` on the frame's stratum counts N_h, and
+    each stratum takes its n_h units with the smallest random keys, as :func:`simple_random`
+    does, followed by its ``n_reserves`` reserves in order.
 
     Examples
     --------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 
 import numpy as np
@@ -264,3 +265,26 @@ def test_bad_sizes_and_arguments():
         pps(KEYS[:3], [1.0, 2.0, -1.0], 1, seed=1)
     with pytest.raises(ValueError, match="n must be an int from 1 to 2"):
         pps(KEYS[:3], [1.0, 0.0, 3.0], 3, seed=1)
+
+
+def test_params_are_json_and_keys_may_be_an_array():
+    keys = np.array(KEYS)
+    for draw in (
+        stratified(
+            keys,
+            np.array(TOWNS),
+            6,
+            seed=1,
+            allocation="neyman",
+            anticipated={"a": 0.2, "b": 0.5},
+            n_reserves=1,
+        ),
+        stratified(
+            KEYS, TOWNS, 6, seed=1, prn=np.linspace(0.001, 0.999, 100), start={"a": 0.1, "b": 0.2}
+        ),
+        simple_random(keys, 4, seed=1),
+        systematic(KEYS, 4, seed=1, sort_by=TOWNS),
+        pps(keys, np.arange(1.0, 101.0), 4, seed=1),
+    ):
+        assert json.loads(json.dumps(draw.params)) == draw.params
+        assert all(isinstance(unit.key, str) for unit in draw.units)
