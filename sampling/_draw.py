@@ -99,27 +99,20 @@ def check_count(value: int, name: str, low: int = 0) -> int:
 
 def make_draw(
     frame: Frame,
-    selected: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    selected: tuple[np.ndarray, ...],
     reserves: tuple[np.ndarray, np.ndarray, np.ndarray],
     labels: Sequence[str],
     head: tuple[str, int, dict[str, Any]],
 ) -> Draw:
     """Assemble a :class:`Draw`.
 
-    ``selected`` is (unit index, stratum code, N_h, n_h, inclusion probability) per unit,
+    ``selected`` is (unit index, stratum code, N_h, n_h, inclusion probability, weight),
     ``reserves`` (unit index, stratum code, order) and ``head`` (design, seed, params).
     """
-    index, code, population, size, pik = selected
+    columns = (np.asarray(column).tolist() for column in selected)
     units = tuple(
-        SampledUnit(frame.keys[i], labels[c], int(big_n), int(small_n), float(p), 1.0 / float(p))
-        for i, c, big_n, small_n, p in zip(
-            index.tolist(),
-            code.tolist(),
-            population.tolist(),
-            size.tolist(),
-            pik.tolist(),
-            strict=True,
-        )
+        SampledUnit(frame.keys[i], labels[c], int(big_n), int(small_n), float(p), float(w))
+        for i, c, big_n, small_n, p, w in zip(*columns, strict=True)
     )
     spare = tuple(
         ReserveUnit(frame.keys[i], labels[c], int(o))

@@ -68,12 +68,16 @@ def _byte_matrix(keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter(map(len, keys if encoded is None else encoded), np.int64, n)
     if n and lengths.min() == 0:
         raise ValueError(f"keys must not be empty; position {int(np.argmin(lengths))} is ''")
-    if ascii_only and n and lengths.min() == lengths.max() and lengths[0] % 8 == 0:
-        raw = np.frombuffer(joined.encode("ascii"), np.uint8)
-        return raw.reshape(n, int(lengths[0])), lengths
+    width = 8 * max(1, -(-int(lengths.max(initial=0)) // 8))
+    if ascii_only and n and lengths.min() == lengths.max():
+        raw = np.frombuffer(joined.encode("ascii"), np.uint8).reshape(n, int(lengths[0]))
+        if raw.shape[1] == width:
+            return raw, lengths
+        padded = np.zeros((n, width), dtype=np.uint8)
+        padded[:, : raw.shape[1]] = raw
+        return padded, lengths
     if encoded is None:
         encoded = [key.encode("ascii") for key in keys]
-    width = 8 * max(1, -(-int(lengths.max(initial=0)) // 8))
     packed = np.array(encoded, dtype=f"S{width}")
     return packed.view(np.uint8).reshape(n, width), lengths
 

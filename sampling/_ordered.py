@@ -149,7 +149,8 @@ def _single_stratum(
     pool = np.flatnonzero(candidates)
     spare = pool[np.argsort(priority[pool], kind="stable")][:n_reserves]
     zeros = np.zeros(size, dtype=np.intp)
-    selected = (chosen, zeros, np.full(size, big_n), np.full(size, size), pik)
+    weights = np.where(pik == size / big_n, big_n / size, 1.0 / pik)  # N / n exactly for SRS
+    selected = (chosen, zeros, np.full(size, big_n), np.full(size, size), pik, weights)
     reserves = (spare, np.zeros(spare.size, dtype=np.intp), np.arange(1, spare.size + 1))
     params.update(common_params(n_reserves, [UNSTRATIFIED], np.array([big_n]), np.array([size])))
     return make_draw(frame, selected, reserves, [UNSTRATIFIED], (design, seed, params))

@@ -236,7 +236,7 @@ def _by_strata(
     ranked_codes = codes[ranked]
     chosen = rank < take[ranked_codes]
     c = ranked_codes[chosen]
-    selected = (ranked[chosen], c, counts[c], take[c], take[c] / counts[c])
+    selected = (ranked[chosen], c, counts[c], take[c], take[c] / counts[c], counts[c] / take[c])
     spare = ~chosen
     reserves = (ranked[spare], ranked_codes[spare], rank[spare] - take[ranked_codes[spare]] + 1)
     params.update(common_params(n_reserves, labels, counts, take))
