@@ -13,11 +13,11 @@ import math
 from typing import Literal
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from sampling import _linear
 from sampling._checks import as_binary, as_mask, as_vector, check_level, choose
-from sampling._intervals import DESIGN, SIMPLE, t_quantile
+from sampling._intervals import DESIGN, SIMPLE, normal_quantile, t_quantile
 from sampling._results import Difference, Estimate
 from sampling._variance import LonelyRule, is_census, make_design, srs_variance
 
@@ -98,7 +98,7 @@ def proportion(
     - ``logit``: expit(logit(p) +/- t_df sqrt(v) / (p (1 - p))).
     - ``beta`` (Korn & Graubard 1998): Clopper-Pearson limits with n* = p (1 - p) / v
       times (t_{n-1, alpha/2} / t_{df, alpha/2})^2 in place of n.
-    - ``mean``: p +/- t_df sqrt(v), kept in [0, 1].
+    - ``mean``: p +/- t_df sqrt(v), kept in [0, 1] (R does not clip).
 
     When p is 0 or 1 the linearised variance is 0 and R returns degenerate or NaN limits;
     here the Korn-Graubard limits with n* = n (the unweighted count) are used instead, as
@@ -255,7 +255,7 @@ def difference(a: Estimate, b: Estimate, *, level: float = 0.95) -> Difference:
     estimate = a.estimate - b.estimate
     se = math.hypot(a.se, b.se)
     dof = _satterthwaite(a, b)
-    quantile = float(special.ndtri(0.5 + level / 2)) if dof is None else t_quantile(level, dof)
+    quantile = normal_quantile(level) if dof is None else t_quantile(level, dof)
     if se == 0.0:
         p_value = 1.0 if estimate == 0.0 else 0.0
     else:
