@@ -57,6 +57,3 @@ def designs(survey_data: SimpleNamespace) -> dict[str, dict]:
         "dwf": {"strata": d.h, "fpc": d.N, "weights": d.w},
     }
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: a simulation taking more than a few seconds")
