@@ -1,34 +1,24 @@
-"""Figures for a round: per program, rates with confidence intervals and the counts behind."""
+"""Figures for a round: per program, the rates with confidence intervals and the counts behind.
 
-from collections import defaultdict
+A simple random sample gets Wilson intervals (and a plain t interval for the score), as the
+foundation asked; any other design (stratified, systematic, PPS) gets design-based estimates from
+``sampling.estimate`` with strata, the stratum populations as finite-population correction and the
+non-response adjusted weights (``survey.reports.data``), with logit intervals for proportions. A
+viewer limited to some towns reads those towns as a domain inside the whole design.
+"""
+
 from dataclasses import dataclass, field
 
 import numpy as np
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from sampling import estimate
 from survey.auth.access import program_ids_in_scope, town_ids_in_scope
-from survey.extensions import db
-from survey.models import (
-    Answer,
-    Case,
-    Program,
-    QuestionRole,
-    Response,
-    Role,
-    RosterEntry,
-    Round,
-    SampleDraw,
-    SampleUnit,
-    User,
-)
-from survey.reports.rates import (
-    FLAG_BELOW,
-    RATES,
-    SATISFACTION_SCORES,
-    SUPPRESS_BELOW,
-)
+from survey.models import Program, QuestionRole, Role, Round, User
+from survey.reports.data import ProgramData, drawn_counts, round_data
+from survey.reports.rates import FLAG_BELOW, RATES, SATISFACTION_SCORES, SUPPRESS_BELOW, RateRule
+
+SIMPLE_DESIGNS = ("simple_random",)
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,17 @@ class ProgramFigures:
     figures: dict[str, Figure] = field(default_factory=dict)
 
 
-def _figure(key: str, label: str, n: int, compute) -> Figure:
+def _design(data: ProgramData, inside: np.ndarray) -> dict:
+    return {"weights": data.weights, "strata": data.strata, "fpc": data.population,
+            "domain": inside}
+
+
+def _is_simple(data: ProgramData) -> bool:
+    return data.design in SIMPLE_DESIGNS and len(set(data.strata)) == 1
+
+
+def _figure(key: str, label: str, inside: np.ndarray, compute) -> Figure:
+    n = int(inside.sum())
     if n < SUPPRESS_BELOW:
         return Figure(key, label, n, suppressed=True)
     result = compute()
@@ -61,77 +61,62 @@ def _figure(key: str, label: str, n: int, compute) -> Figure:
                   flagged=n < FLAG_BELOW)
 
 
-def _proportion_figure(rule, counts: dict[str, int]) -> Figure:
-    base = {code: k for code, k in counts.items() if code not in rule.excluded}
-    n = sum(base.values())
-    yes = sum(k for code, k in base.items() if code in rule.yes)
-    y = np.concatenate([np.ones(yes), np.zeros(n - yes)])
-    return _figure(rule.key, str(rule.label), n, lambda: estimate.proportion(y))
+def _proportion(rule: RateRule, data: ProgramData, scope: np.ndarray) -> Figure:
+    codes = data.answers.get(rule.role, np.full(data.size, "", dtype=object))
+    inside = (codes != "") & ~np.isin(codes, list(rule.excluded)) & scope
+    yes = (np.isin(codes, list(rule.yes)) & inside).astype(int)
+    if _is_simple(data):
+        compute = lambda: estimate.proportion(yes[inside])  # noqa: E731
+    else:
+        compute = lambda: estimate.proportion(yes, **_design(data, inside))  # noqa: E731
+    return _figure(rule.key, str(rule.label), inside, compute)
 
 
-def _score_figure(counts: dict[str, int]) -> Figure:
-    scores = [np.full(k, SATISFACTION_SCORES[c]) for c, k in counts.items()
-              if c in SATISFACTION_SCORES]
-    x = np.concatenate(scores) if scores else np.zeros(0)
-    return _figure("score", _("满意度得分（0–100）"), len(x), lambda: estimate.mean(x))
+def _score(data: ProgramData, scope: np.ndarray) -> Figure:
+    codes = data.answers.get(QuestionRole.SATISFACTION, np.full(data.size, "", dtype=object))
+    inside = np.isin(codes, list(SATISFACTION_SCORES)) & scope
+    x = np.array([SATISFACTION_SCORES.get(c, 0.0) for c in codes], dtype=float)
+    if _is_simple(data):
+        compute = lambda: estimate.mean(x[inside])  # noqa: E731
+    else:
+        compute = lambda: estimate.mean(x, **_design(data, inside))  # noqa: E731
+    return _figure("score", _("满意度得分（0–100）"), inside, compute)
 
 
-def _answer_counts(round_: Round, user: User):
-    """Counts of coded answers per program, role and code, inside the user's scope."""
-    query = (
-        sa.select(Answer.program_id, Answer.role, Answer.value, sa.func.count())
-        .join(Response, Answer.response_id == Response.id)
-        .join(Case, Response.case_id == Case.id)
-        .join(SampleUnit, SampleUnit.case_id == Case.id)
-        .join(SampleDraw, sa.and_(SampleDraw.id == SampleUnit.draw_id,
-                                  SampleDraw.program_id == Answer.program_id))
-        .join(RosterEntry, RosterEntry.id == SampleUnit.entry_id)
-        .where(Case.round_id == round_.id)
-        .group_by(Answer.program_id, Answer.role, Answer.value)
-    )
-    towns = town_ids_in_scope(user)
-    if towns is not None:
-        query = query.where(RosterEntry.town_id.in_(towns))
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(dict))
-    for program_id, role, value, count in db.session.execute(query):
-        counts[program_id][QuestionRole(role)][value] = count
-    return counts
+def _empty() -> ProgramData:
+    empty = np.zeros(0)
+    return ProgramData("simple_random", empty.astype(object), empty, empty, empty)
 
 
-def _unit_counts(round_: Round, user: User) -> dict[int, tuple[int, int]]:
-    """Per program: units drawn (main sample) and units with a response, in the user's scope."""
-    query = (
-        sa.select(SampleDraw.program_id, sa.func.count(SampleUnit.id), sa.func.count(Response.id))
-        .join(SampleUnit, SampleUnit.draw_id == SampleDraw.id)
-        .join(RosterEntry, RosterEntry.id == SampleUnit.entry_id)
-        .outerjoin(Response, Response.case_id == SampleUnit.case_id)
-        .where(SampleDraw.round_id == round_.id, SampleUnit.case_id.is_not(None))
-        .group_by(SampleDraw.program_id)
-    )
-    towns = town_ids_in_scope(user)
-    if towns is not None:
-        query = query.where(RosterEntry.town_id.in_(towns))
-    return {pid: (drawn, done) for pid, drawn, done in db.session.execute(query)}
+def _visible(program: Program, user: User, scope: set[int] | None) -> bool:
+    if program.sensitive and user.role is Role.VIEWER:
+        return False
+    return scope is None or program.id in scope
 
 
 def round_figures(round_: Round, user: User) -> list[ProgramFigures]:
     """Every program of the round the user may read, with its figures."""
-    scope = program_ids_in_scope(user)
-    counts = _answer_counts(round_, user)
-    units = _unit_counts(round_, user)
+    programs, towns = program_ids_in_scope(user), town_ids_in_scope(user)
+    data, counts = round_data(round_), drawn_counts(round_, towns)
     result = []
     for rp in sorted(round_.programs, key=lambda rp: rp.program.position):
         program = rp.program
-        if (scope is not None and program.id not in scope) or (
-                program.sensitive and user.role is Role.VIEWER):
+        if not _visible(program, user, programs):
             continue
-        drawn, completed = units.get(program.id, (0, 0))
-        item = ProgramFigures(program, drawn, completed)
-        by_role = counts.get(program.id, {})
-        for rule in RATES:
-            if rule.role is QuestionRole.DELIVERY and not program.has_delivery:
-                continue
-            item.figures[rule.key] = _proportion_figure(rule, by_role.get(rule.role, {}))
-        item.figures["score"] = _score_figure(by_role.get(QuestionRole.SATISFACTION, {}))
+        item = ProgramFigures(program, *counts.get(program.id, (0, 0)))
+        rows = data.get(program.id, _empty())
+        scope = np.ones(rows.size, bool) if towns is None else np.isin(rows.towns, list(towns))
+        item.figures = figures_for(rows, scope, delivery=program.has_delivery)
         result.append(item)
     return result
+
+
+def figures_for(data: ProgramData, scope: np.ndarray, *, delivery: bool) -> dict[str, Figure]:
+    """Every rate and the score of one program's respondents, inside ``scope`` (a domain)."""
+    figures = {}
+    for rule in RATES:
+        if rule.role is QuestionRole.DELIVERY and not delivery:
+            continue
+        figures[rule.key] = _proportion(rule, data, scope)
+    figures["score"] = _score(data, scope)
+    return figures
