@@ -41,6 +41,8 @@ class ProgramFigures:
     drawn: int
     completed: int
     figures: dict[str, Figure] = field(default_factory=dict)
+    #: True when the intervals are simple-sample ones (Wilson, t), False for design-based ones.
+    simple: bool = True
 
 
 def _design(data: ProgramData, inside: np.ndarray) -> dict:
@@ -107,6 +109,7 @@ def round_figures(round_: Round, user: User) -> list[ProgramFigures]:
         rows = data.get(program.id, _empty())
         scope = np.ones(rows.size, bool) if towns is None else np.isin(rows.towns, list(towns))
         item.figures = figures_for(rows, scope, delivery=program.has_delivery)
+        item.simple = _is_simple(rows)
         result.append(item)
     return result
 
