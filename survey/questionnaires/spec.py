@@ -32,7 +32,7 @@ DELIVERY_SETS = (("full_on_time", "full_late", "short"), ("as_promised", "not_as
 
 
 
-def BAD_CODE() -> str:  # noqa: N802 - reads as the message it is
+def _bad_code() -> str:
     return _("代码须以字母开头，只含字母、数字和下划线，最多40个字符。")
 
 
@@ -116,7 +116,7 @@ def problems(spec: dict) -> list[Problem]:
     for section in spec["sections"]:
         where = section["code"]
         if not CODE.match(where):
-            found.append(Problem(BAD_CODE(), where))
+            found.append(Problem(_bad_code(), where))
         if where in section_codes:
             found.append(Problem(_("部分代码重复。"), where))
         section_codes.add(where)
@@ -150,7 +150,7 @@ def question_problems(question: dict, section: dict, earlier: dict) -> list[str]
     """What is wrong with one question, given the questions before it (code -> (section, q))."""
     found = []
     if not CODE.match(question["code"]):
-        found.append(BAD_CODE())
+        found.append(_bad_code())
     if question["code"] in earlier:
         found.append(_("题目代码重复。"))
     if not question["text_zh"].strip():
