@@ -94,9 +94,9 @@ class QuestionForm(FlaskForm):
     def question(self) -> dict:
         """The question as a spec dict; scale types left without options get the standard ones."""
         kind = QuestionType(self.type.data)
-        options = [{"code": o["code"].strip(), "zh": o["zh"].strip(), "en": o["en"].strip(),
-                    "read_out": not o["not_read_out"]}
-                   for o in self.options.data if o["code"].strip() or o["zh"].strip()]
+        rows = [{k: (o[k] or "").strip() for k in ("code", "zh", "en")} | {
+            "read_out": not o["not_read_out"]} for o in self.options.data]
+        options = [o for o in rows if o["code"] or o["zh"]]
         if not options and kind in STANDARD_OPTIONS:
             options = standard_options(kind)
         values = [v for v in re.split(r"[\s,，、]+", self.condition_values.data or "") if v]

@@ -68,14 +68,16 @@ def _question_spec(q: Question) -> dict:
 def _write(version: QuestionnaireVersion, spec: dict) -> None:
     position = 0
     for number, item in enumerate(spec["sections"], start=1):
-        section = Section(version=version, position=number, code=item["code"],
-                          title_zh=item["title_zh"].strip(), title_en=item["title_en"].strip(),
-                          per_program=item["per_program"])
+        section = Section(position=number, code=item["code"], title_zh=item["title_zh"].strip(),
+                          title_en=item["title_en"].strip(), per_program=item["per_program"])
+        version.sections.append(section)  # appended from the parent, so the session cascades
         for question in item["questions"]:
             position += 1
             fields = dict(question, role=QuestionRole(question["role"]),
                           type=QuestionType(question["type"]))
-            section.questions.append(Question(version=version, position=position, **fields))
+            row = Question(position=position, **fields)
+            version.questions.append(row)
+            section.questions.append(row)
 
 
 def _checked(spec: dict) -> dict:

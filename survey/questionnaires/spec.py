@@ -83,24 +83,30 @@ class Problem:
 def normalized(spec: dict) -> dict:
     """A copy of ``spec`` with every key present, so two specs compare equal when they mean so."""
     sections = []
-    for section in spec.get("sections", []):
-        questions = [_normalized_question(q) for q in section.get("questions", [])]
-        sections.append({"code": section.get("code", ""), "title_zh": section.get("title_zh", ""),
-                         "title_en": section.get("title_en", ""),
+    for section in spec.get("sections") or []:
+        questions = [_normalized_question(q) for q in section.get("questions") or []]
+        sections.append({**_texts(section, "code", "title_zh", "title_en"),
                          "per_program": bool(section.get("per_program", False)),
                          "questions": questions})
-    return {"code": spec.get("code", ""), "title_zh": spec.get("title_zh", ""),
-            "title_en": spec.get("title_en", ""),
-            "audience": spec.get("audience", SampledFrom.ROSTER.value), "sections": sections}
+    return {**_texts(spec, "code", "title_zh", "title_en"),
+            "audience": spec.get("audience") or SampledFrom.ROSTER.value, "sections": sections}
+
+
+def _texts(data: dict, *keys: str) -> dict:
+    return {k: str(data.get(k) or "") for k in keys}
 
 
 def _normalized_question(question: dict) -> dict:
-    result = {"code": question.get("code", ""), "text_zh": question.get("text_zh", "")}
+    result = _texts(question, "code", "text_zh")
     for key, default in QUESTION_DEFAULTS.items():
         value = question.get(key, default)
+        if isinstance(default, str):
+            value = default if value is None else str(value)
         result[key] = list(value) if isinstance(value, list) else value
-    result["options"] = [{"code": o.get("code", ""), "zh": o.get("zh", ""), "en": o.get("en", ""),
-                          "read_out": bool(o.get("read_out", True))} for o in result["options"]]
+    result["options"] = [
+        {**_texts(o, "code", "zh", "en"), "read_out": bool(o.get("read_out", True))}
+        for o in result["options"] or []
+    ]
     for key in ("min_value", "max_value"):
         if result[key] is not None:
             result[key] = float(result[key])
