@@ -38,6 +38,7 @@ from openpyxl.styles import Font
 
 from survey.models import QuestionType
 from survey.models.questionnaire import CHOICE_TYPES
+from survey.questionnaires.spec import normalized
 
 ZH, EN = "Chinese (zh)", "English (en)"
 SURVEY_COLUMNS = (
@@ -137,7 +138,8 @@ def choice_rows(spec: dict) -> list[list]:
 
 
 def write(spec: dict, version_number: int) -> bytes:
-    """The XLSForm workbook of a (normalized) spec, as .xlsx bytes."""
+    """The XLSForm workbook of a spec, as .xlsx bytes."""
+    spec = normalized(spec)
     workbook = Workbook()
     _sheet(workbook, "survey", SURVEY_COLUMNS, survey_rows(spec), first=True)
     _sheet(workbook, "choices", CHOICE_COLUMNS, choice_rows(spec))

@@ -53,6 +53,8 @@ EVERY_TYPE = {
                            "in": ["fairly_dissatisfied", "dissatisfied"]}),
              _q("channels", "multiple", "从哪里知道？", options=CHOICES, required=False,
                 condition={"question": "awareness", "in": ["know", "heard"]}),
+             _q("which_media", "text", "哪家媒体？", required=False,
+                condition={"question": "channels", "in": ["tv", "paper"]}),
          ]},
         {"code": "closing", "title_zh": "结束", "title_en": "Closing", "per_program": False,
          "questions": [
