@@ -1,4 +1,4 @@
-"""HTML typed into a questionnaire shows as text everywhere: builder, previews, interview, import."""
+"""HTML typed into a questionnaire shows as text: builder, previews, interview, import."""
 
 import copy
 
@@ -10,7 +10,8 @@ from survey.questionnaires import service, xlsform
 from tests.survey.questionnaires.conftest import EVERY_TYPE
 
 EVIL = '<script>alert("x")</script><b onclick="y()">粗</b>'
-ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;b onclick=&#34;y()&#34;&gt;粗&lt;/b&gt;"
+ESCAPED = ("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+           "&lt;b onclick=&#34;y()&#34;&gt;粗&lt;/b&gt;")
 
 
 def evil_spec(code="standard_phone"):

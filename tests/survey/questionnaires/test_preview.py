@@ -24,7 +24,8 @@ def test_each_audience_sees_what_is_meant_for_it(app, admin):
     phone = admin.get(f"{url}/phone").get_data(as_text=True)
     field = admin.get(f"{url}/field").get_data(as_text=True)
     web = admin.get(f"{url}/web").get_data(as_text=True)
-    script, instruction = "正在对民生工程的落实情况做电话回访", "核对身份：可请对方报出身份证号后四位"
+    script = "正在对民生工程的落实情况做电话回访"
+    instruction = "核对身份：可请对方报出身份证号后四位"
     # the surveyor on the phone: script, instructions, options marked not read out
     assert script in phone and instruction in phone and "（不读出）" in phone
     # on a visit the surveyor is there: no phone script, the rest stays
@@ -56,7 +57,7 @@ def test_the_preview_checks_answers_like_an_interview_and_stores_nothing(app, ad
     assert f"p{wubao}_delivery_cash" in html and f"p{cataract}_delivery_service" in html
     assert f"p{cataract}_delivery_cash" not in html
     data = {"q_identity": "self"}
-    for pid, delivery in ((wubao, "delivery_cash"), (cataract, "delivery_service")):
+    for pid in (wubao, cataract):
         data.update({f"p{pid}_awareness": "know", f"p{pid}_received": "no",
                      f"p{pid}_satisfaction": "neutral"})
     data[f"p{wubao}_delivery_cash"] = "full_on_time"  # skipped: received "no"

@@ -88,8 +88,9 @@ def test_export_then_import_through_the_web_gives_the_same_questionnaire(app, ad
     page = admin.get(_upload(admin, exported, "again.xlsx").location).get_data(as_text=True)
     assert "没有产生新版本" in page
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(QuestionnaireVersion)
-                                 .join(Questionnaire).where(Questionnaire.code == "every_type")) == 1
+        versions = sa.select(sa.func.count()).select_from(QuestionnaireVersion).join(
+            Questionnaire).where(Questionnaire.code == "every_type")
+        assert db.session.scalar(versions) == 1
 
 
 def workbook(survey, choices=(), settings=None, extra_sheet=False) -> bytes:
@@ -155,7 +156,8 @@ def test_what_does_not_map_is_reported_by_sheet_and_row_and_imported_only_when_a
         spec = service.spec_of(service.latest(service.by_code("town_survey")))
     (section,) = spec["sections"]
     consent, age, people, source = section["questions"]
-    assert consent["text_zh"] == "您同意接受访问吗？" and consent["instructions_zh"] == "先读知情同意书"
+    assert consent["text_zh"] == "您同意接受访问吗？"
+    assert consent["instructions_zh"] == "先读知情同意书"
     assert (age["type"], age["min_value"], age["max_value"]) == ("number", 18, 99)
     assert age["condition"] == {"question": "consent", "in": ["yes"]}
     assert people["condition"] is None and people["required"] is False
