@@ -14,6 +14,7 @@ A spec: ``{"code", "title_zh", "title_en", "audience", "sections": [{"code", "ti
 "title_en", "per_program", "questions": [question, ...]}]}``; see :data:`QUESTION_DEFAULTS`.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -128,6 +129,8 @@ def problems(spec: dict) -> list[Problem]:
         section_codes.add(where)
         if not section["title_zh"].strip():
             found.append(Problem(_("请填写中文标题。"), where))
+        if max(len(section["title_zh"]), len(section["title_en"])) > 200:
+            found.append(Problem(_("标题最多200个字符。"), where))
         for question in section["questions"]:
             found.extend(Problem(m, where, question["code"])
                          for m in question_problems(question, section, seen))
@@ -190,6 +193,8 @@ def option_problems(options: list[dict], kind: QuestionType, role: QuestionRole)
                  for c in codes if not CODE.match(c))
     if any(not o["zh"].strip() for o in options):
         found.append(_("每个选项都要有中文标签。"))
+    if kind is QuestionType.MULTIPLE and len(" ".join(codes)) > 200:
+        found.append(_("多选题的选项代码合计不能超过200个字符。"))
     fixed = _fixed_codes(kind, role)
     if fixed is not None and not any(set(codes) == set(allowed) for allowed in fixed):
         wanted = _("或").join(" / ".join(allowed) for allowed in fixed)
@@ -214,6 +219,8 @@ def _range_problems(question: dict, kind: QuestionType) -> list[str]:
     low, high = question["min_value"], question["max_value"]
     if kind is not QuestionType.NUMBER:
         return [_("只有数字题可以设置取值范围。")] if (low, high) != (None, None) else []
+    if any(v is not None and not math.isfinite(v) for v in (low, high)):
+        return [_("取值范围必须是有限的数。")]
     if low is not None and high is not None and low > high:
         return [_("最小值不能大于最大值。")]
     return []

@@ -41,6 +41,9 @@ def test_scale_types_keep_their_codes_whatever_the_wording(every_type):
     ("channels", {"options": [{"code": "1tv", "zh": "电视"}, {"code": "x", "zh": "x"}]},
      "选项代码“1tv”无效"),
     ("phone_note", {"code": "block"}, "题目代码与部分代码相同"),
+    ("household", {"max_value": float("inf")}, "取值范围必须是有限的数"),
+    ("channels", {"options": [{"code": f"c{i:038d}", "zh": "x"} for i in range(6)]},
+     "选项代码合计不能超过200个字符"),
 ])
 def test_broken_questions_are_refused_with_a_message_naming_them(every_type, code, change,
                                                                  message):
