@@ -151,6 +151,9 @@ def save(version: QuestionnaireVersion, spec: dict, *, by: User | None,
     db.session.refresh(version)
     questionnaire.title_zh, questionnaire.title_en = spec["title_zh"].strip(), spec["title_en"]
     questionnaire.audience = SampledFrom(spec["audience"])
+    if spec["sections"] == spec_of(version)["sections"]:
+        db.session.commit()  # only the title or audience changed: no new version needed
+        return version
     if is_frozen(version):
         written = QuestionnaireVersion(questionnaire=questionnaire, number=version.number + 1,
                                        note=note, created_by_id=by.id if by else None)

@@ -201,6 +201,6 @@ def xform_problems(data: bytes) -> list[str]:
 
     try:
         convert(data, file_type=".xlsx", warnings=[])
-    except PyXFormError as error:
+    except (PyXFormError, ValueError, KeyError) as error:
         return [str(error)]
     return []

@@ -20,10 +20,9 @@ def _interview(app, client, case_id, **answers):
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
 
 
-def _reword(client, version_id):
+def _reword(client, version_id, text="您对“{program}”的服务满意吗？"):
     page = f"/questionnaires/versions/{version_id}"
-    data = question_data("program", "satisfaction", "satisfaction",
-                         "您对“{program}”的服务满意吗？", role="satisfaction",
+    data = question_data("program", "satisfaction", "satisfaction", text, role="satisfaction",
                          options=[(c, zh, "", c != "unsure") for c, zh in SATISFACTION])
     return client.submit(f"{page}/questions/satisfaction", data, page=page)
 
@@ -100,9 +99,9 @@ def test_a_version_without_answers_is_edited_in_place_and_a_used_one_is_frozen(
     client.login("boss")
     page = client.get(f"/questionnaires/versions/{v1}").get_data(as_text=True)
     assert "已冻结：有答卷，不再改变" in page and "任何修改都会保存为第2版" in page
-    assert not _reword(client, v1).location.endswith(f"/versions/{v1}")
+    assert not _reword(client, v1, "满意吗？").location.endswith(f"/versions/{v1}")
     # the old version is read-only now: an edit sent to it is refused
-    response = _reword(client, v1)
+    response = _reword(client, v1, "还满意吗？")
     assert response.status_code == 200
     assert "只能修改最新版本（第2版）" in response.get_data(as_text=True)
     assert "这是旧版本，只读" in client.get(f"/questionnaires/versions/{v1}").get_data(
@@ -121,3 +120,18 @@ def test_moving_a_round_only_goes_forward_within_its_questionnaire(app, client, 
     assert "只能改用同一问卷的更新版本" in client.get(response.location).get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Round, round_id).questionnaire_version_id != public
+
+
+def test_a_new_title_alone_makes_no_new_version(app, admin):
+    with app.app_context():
+        version = service.latest_versions()[0]
+        version.frozen_at = version.created_at
+        db.session.commit()
+        vid = version.id
+    page = f"/questionnaires/versions/{vid}/header"
+    response = admin.submit(page, {"code": "standard_phone", "title_zh": "电话回访问卷",
+                                   "title_en": "Phone check", "audience": "roster"}, page=page)
+    assert response.location.endswith(f"/questionnaires/versions/{vid}")
+    with app.app_context():
+        questionnaire = db.session.get(QuestionnaireVersion, vid).questionnaire
+        assert questionnaire.title_zh == "电话回访问卷" and len(questionnaire.versions) == 1
