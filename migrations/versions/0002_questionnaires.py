@@ -185,6 +185,7 @@ def downgrade():
         batch_op.drop_column('created_by_id')
 
     with op.batch_alter_table('questionnaire', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_questionnaire_questionnaire_audience'), type_='check')
         batch_op.drop_column('audience')
 
     with op.batch_alter_table('question_section', schema=None) as batch_op:
