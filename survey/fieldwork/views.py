@@ -7,8 +7,9 @@ from survey.extensions import db
 from survey.fieldwork import service
 from survey.fieldwork.dispositions import label
 from survey.fieldwork.forms import AttemptForm
-from survey.models import Case, Role
+from survey.models import Case, Mode, Role
 from survey.questionnaires import form as interview
+from survey.questionnaires import render
 from survey.web import select_locale
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
@@ -81,5 +82,8 @@ def interview_form(case_id: int):
             return redirect(url_for("fieldwork.queue"))
     elif form.is_submitted():
         flash(_("问卷有未完成或不应作答的题目，请按提示修改。"), "error")
-    return render_template("fieldwork/interview.html", case=case, form=form, asked=asked,
-                           person=case.person, condition_field=interview.condition_field)
+    mode = "field" if case.mode is Mode.FIELD else "phone"
+    screens = render.screens(form, asked, mode=mode, person=case.person.name,
+                             locale=select_locale())
+    return render_template("fieldwork/interview.html", case=case, form=form, screens=screens,
+                           mode=mode, person=case.person)

@@ -11,6 +11,7 @@ from survey.models.questionnaire import (
     QuestionnaireVersion,
     QuestionRole,
     QuestionType,
+    Section,
 )
 from survey.models.roster import Person, RosterEntry, RosterVersion
 from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
@@ -20,6 +21,7 @@ __all__ = [
     "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt", "LoginAttempt",
     "Mode", "PeriodKind", "Person", "Program", "ProgramKind", "Question", "QuestionRole",
     "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response", "Role", "RosterEntry",
-    "RosterVersion", "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "User",
+    "RosterVersion", "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "Section",
+    "User",
     "utcnow",
 ]

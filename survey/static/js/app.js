@@ -21,6 +21,11 @@
         });
       }
     });
+    // A section (or a program's block) whose questions are all skipped is hidden with its title.
+    form.querySelectorAll(".q-block").forEach(function (block) {
+      var boxes = block.querySelectorAll("fieldset.question");
+      block.hidden = boxes.length > 0 && Array.prototype.every.call(boxes, function (b) { return b.hidden; });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
