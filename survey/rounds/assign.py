@@ -1,13 +1,11 @@
 """Hand a round's cases to surveyors: automatic balancing, manual and bulk changes, case modes.
 
-Automatic balancing gives each unassigned open case (phone or field; self-response cases need no
-surveyor) to the eligible surveyor with the smallest workload, the workload being the open cases a
-surveyor holds in every open round. Field visits are grouped by village first, so that one
-surveyor makes the trip to a village and sees all its people. Groups with the fewest eligible
-surveyors go first (the cross-area rule leaves them the least choice), then the larger ones; ties
-go to the lower account id, so the same situation always gives the same assignment. Cases that
-no active surveyor may take under the cross-area rule (see :mod:`survey.rounds.eligibility`) stay
-unassigned and are reported by town.
+Automatic balancing shares the unassigned open cases (phone or field; self-response cases need no
+surveyor) among the active surveyors by workload, the workload being the open cases a surveyor
+holds in every open round (:mod:`survey.rounds.balance` says how). Field visits are grouped by
+village first, so that one surveyor makes the trip to a village and sees all its people. The same
+situation always gives the same assignment. Cases that no active surveyor may take under the
+cross-area rule (:mod:`survey.rounds.eligibility`) stay unassigned and are reported by town.
 """
 
 from collections import defaultdict
@@ -20,6 +18,7 @@ from survey.extensions import db
 from survey.models import AuditEvent, Case, Mode, Role, Round, SampleUnit, User
 from survey.privacy import mask_name
 from survey.rounds import rules
+from survey.rounds.balance import Group, Worker, balance
 from survey.rounds.eligibility import case_towns, may_take
 
 
@@ -63,7 +62,7 @@ def _round_cases(round_: Round, case_ids=None) -> list[Case]:
     return list(db.session.scalars(query.order_by(Case.id)))
 
 
-def _groups(cases: list[Case]) -> list[list[Case]]:
+def _groups(cases: list[Case]) -> list[Group]:
     """Field visits by village (or town when the roster gives no village); others one by one."""
     villages: dict[tuple, list[Case]] = defaultdict(list)
     groups = []
@@ -73,7 +72,8 @@ def _groups(cases: list[Case]) -> list[list[Case]]:
             villages[(entry.village_id or 0, entry.town_id)].append(case)
         else:
             groups.append([case])
-    return list(villages.values()) + groups
+    return [Group(tuple(c.id for c in g), frozenset().union(*(case_towns(c) for c in g)))
+            for g in list(villages.values()) + groups]
 
 
 def assign_automatically(round_: Round, *, by: User | None) -> Balance:
@@ -81,25 +81,20 @@ def assign_automatically(round_: Round, *, by: User | None) -> Balance:
     surveyors = active_surveyors()
     if not surveyors:
         raise AssignRefused("没有可用的调查员账号。")
-    cases = [c for c in _round_cases(round_) if c.assigned_to_id is None and rules.is_open(c)
-             and c.mode is not Mode.WEB]
+    cases = {c.id: c for c in _round_cases(round_)
+             if c.assigned_to_id is None and rules.is_open(c) and c.mode is not Mode.WEB}
     load = workloads([s.id for s in surveyors])
-    plan = []
-    for group in _groups(cases):
-        towns = set().union(*(case_towns(c) for c in group))
-        eligible = [s for s in surveyors if may_take(s, towns)]
-        plan.append((len(eligible), -len(group), group[0].id, group, towns, eligible))
+    workers = [Worker(s.id, s.home_town_id, load[s.id]) for s in surveyors]
+    given, stranded = balance(_groups(list(cases.values())), workers)
     result = Balance()
-    for _, _, _, group, towns, eligible in sorted(plan, key=lambda item: item[:3]):
-        if not eligible:
-            for town in towns:
-                result.unassignable[town] = result.unassignable.get(town, 0) + len(group)
-            continue
-        chosen = min(eligible, key=lambda s: (load[s.id], s.id))
-        for case in group:
-            case.assigned_to_id = chosen.id
-        load[chosen.id] += len(group)
-        result.assigned += len(group)
+    for worker, groups in given.items():
+        for group in groups:
+            for case_id in group.cases:
+                cases[case_id].assigned_to_id = worker
+            result.assigned += group.size
+    for group in stranded:
+        for town in group.towns:
+            result.unassignable[town] = result.unassignable.get(town, 0) + group.size
     db.session.add(AuditEvent(user_id=by.id if by else None, action="cases.assign_auto",
                               object_type="round", object_id=round_.id,
                               detail={"cases": result.assigned,

@@ -117,3 +117,17 @@ def case_count(app, round_id: int) -> int:
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(Case)
                                  .where(Case.round_id == round_id))
+
+
+def import_with_amounts(app, code: str, amounts: list[str], seed: int = 7) -> None:
+    """A roster whose rows carry 发放金额 (the PPS size), imported as a clerk would."""
+    from survey.catalog.service import program_by_code
+    from survey.rosters.service import import_roster
+    from tests.fixtures import roster_csv, roster_rows
+
+    rows = [row + [amount] for row, amount in zip(roster_rows(len(amounts), seed), amounts,
+                                                   strict=True)]
+    data = roster_csv(rows, header=("姓名", "身份证号", "联系电话", "街镇", "村居", "发放金额"))
+    with app.app_context():
+        report = import_roster(program_by_code(code), data, f"{code}.csv", by=None)
+        assert report.ok, report.errors[:3]
