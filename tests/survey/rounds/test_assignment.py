@@ -1,4 +1,4 @@
-"""The supervisor's assignment page: balancing, the cross-area rule, villages, bulk actions, export."""
+"""The supervisor's assignment page: balancing, cross-area rule, villages, bulk actions, export."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Drawing: each design through the web, the record it freezes, the seed, discarding before fieldwork."""
+"""Drawing: each design through the web, the record it freezes, the seed, discarding a sample."""
 
 import sqlalchemy as sa
 

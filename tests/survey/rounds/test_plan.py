@@ -77,12 +77,14 @@ def test_per_town_sizes_give_each_town_its_own_margin(app, client, admin, make_r
         draw_row = db.session.scalar(sa.select(SampleDraw))
         assert draw_row.params["precision"]["margin"] == 0.1
     towns = town_ids(app)
-    assert counts == {str(towns["城关街道"]): 67, str(towns["金桥镇"]): 67, str(towns["白沙镇"]): 47}
+    assert counts == {str(towns["城关街道"]): 67, str(towns["金桥镇"]): 67,
+                      str(towns["白沙镇"]): 47}
 
 
 @pytest.mark.parametrize("changes, message", [
     ({"design": "simple_random", "size_basis": "town"}, "按街镇计算样本量需要选择分层抽样"),
-    ({"design": "stratified", "minimum_per_stratum": "20"}, "每个街镇至少20人需要样本量至少50，现为30"),
+    ({"design": "stratified", "minimum_per_stratum": "20"},
+     "每个街镇至少20人需要样本量至少50，现为30"),
     ({"design": "systematic", "coordination": "avoid"}, "样本轮换（永久随机数）只能用于"),
     ({"size_basis": "fixed", "n": ""}, "没有填写样本量"),
     ({"size_basis": "fixed", "n": "51"}, "名册只有50人，少于样本量51"),

@@ -1,4 +1,4 @@
-"""Reserves: a case that ends without an interview is replaced by the next reserve of its stratum."""
+"""Reserves: a case ending without an interview is replaced by the next reserve of its stratum."""
 
 import sqlalchemy as sa
 

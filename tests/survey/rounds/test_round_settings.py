@@ -1,4 +1,4 @@
-"""A round's settings: modes, window, calling hours, attempt rules, questionnaire version, states."""
+"""A round's settings: modes, window, calling hours, attempt rules, questionnaire, states."""
 
 import re
 
@@ -72,7 +72,7 @@ def test_the_round_keeps_its_questionnaire_until_the_admin_moves_it(app, client,
     with app.app_context():
         assert db.session.get(Round, round_id).questionnaire_version_id == first_id
     page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
-    assert "（第1版）" in page and re.search(r'<option value="%d">第2版' % newer_id, page)
+    assert "（第1版）" in page and re.search(rf'<option value="{newer_id}">第2版', page)
     response = client.submit(f"/rounds/{round_id}/questionnaire", {"version": newer_id},
                              page=f"/rounds/{round_id}")
     assert "已改用新版本问卷" in client.get(response.location).get_data(as_text=True)
