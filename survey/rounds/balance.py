@@ -73,10 +73,11 @@ def _pass_along(given: dict[int, list[Group]], loads: dict[int, int],
         parent: dict[int, tuple[int, Group]] = {}
         frontier, seen = deque([start]), {start}
         while frontier:
-            holder = frontier.popleft()
+            holder, tried = frontier.popleft(), set()
             for group in given[holder]:
-                if group.size != 1:
+                if len(group.cases) != 1 or group.towns in tried:
                     continue
+                tried.add(group.towns)
                 for taker in sorted(eligible[group.towns] - seen):
                     seen.add(taker)
                     parent[taker] = (holder, group)
