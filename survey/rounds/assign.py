@@ -76,8 +76,14 @@ def _groups(cases: list[Case]) -> list[Group]:
             for g in list(villages.values()) + groups]
 
 
+def _check_open(round_: Round) -> None:
+    if round_.closed_at is not None:
+        raise AssignRefused("本轮已结束，不能再分配或改变调查任务。")
+
+
 def assign_automatically(round_: Round, *, by: User | None) -> Balance:
     """Give the round's unassigned open cases to surveyors, balancing their workloads."""
+    _check_open(round_)
     surveyors = active_surveyors()
     if not surveyors:
         raise AssignRefused("没有可用的调查员账号。")
@@ -105,6 +111,7 @@ def assign_automatically(round_: Round, *, by: User | None) -> Balance:
 
 
 def _selected(round_: Round, case_ids: list[int]) -> list[Case]:
+    _check_open(round_)
     if not case_ids:
         raise AssignRefused("请先勾选要处理的调查任务。")
     cases = _round_cases(round_, set(case_ids))

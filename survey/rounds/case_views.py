@@ -100,7 +100,10 @@ def bulk(round_id: int):
     if not form.validate_on_submit():
         flash(_("请勾选任务并选择要执行的操作。"), "error")
         return _back(round_)
-    ids = form.cases.data
+    ids = form.cases.data or []
+    if form.all_filtered.data:
+        kept = {k[2:]: v for k, v in request.form.items() if k.startswith("f_")}
+        ids = [row.case.id for row in case_rows(round_, kept)]
     try:
         if form.action.data == "assign":
             if form.surveyor.data is None:

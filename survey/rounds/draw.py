@@ -76,6 +76,9 @@ def draw_round(round_: Round, seed: int, *, by: User | None) -> list[SampleDraw]
     except DrawRefused:
         db.session.rollback()
         raise
+    except ValueError as problem:  # a check of the sampling library the plan did not foresee
+        db.session.rollback()
+        raise DrawRefused(f"抽样参数有误：{problem}") from None
     except IntegrityError:
         db.session.rollback()
         raise DrawRefused("本轮已经抽过样，不能重复抽样。") from None

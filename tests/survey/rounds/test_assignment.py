@@ -112,9 +112,16 @@ def test_bulk_reassign_and_unassign(app, client, make_user, office):
             AuditEvent.action.like("cases.%"))).all()
     assert {"cases.assign_auto", "cases.assign", "cases.unassign"} <= set(actions)
     response = client.submit(url, {"action": "unassign"}, page=page)
-    assert "请勾选任务" in client.get(response.location).get_data(as_text=True)
+    assert "请先勾选要处理的调查任务" in client.get(response.location).get_data(as_text=True)
     listing = client.get(f"/rounds/{round_id}/cases?surveyor=none").get_data(as_text=True)
     assert listing.count('<tr data-case="') == 2
+    # every case the filter selects, without ticking them one by one
+    town = _holders(app, round_id)[0][2]
+    client.submit(url, {"action": "assign", "surveyor": one.id, "all_filtered": "y",
+                        "f_town": str(town)}, page=page)
+    held = {(t, s) for _, s, t, _ in _holders(app, round_id)}
+    assert {s for t, s in held if t == town} == {one.id}
+    assert {s for t, s in held if t != town} <= {two.id, None}
 
 
 def test_the_call_list_export_is_masked_and_audited(app, client, make_user, office):
