@@ -59,41 +59,49 @@ def _app(url: str):
                        "PII_ENCRYPTION_KEY": key, "PRN_SECRET": key})
 
 
-def run(people: int, url: str) -> None:
+def _prepare(people: int):
+    """Demo district, one large roster, 20 surveyors with home towns, a draft round."""
     from flask_migrate import upgrade
 
     from survey.catalog.service import load_catalog, program_by_code
     from survey.demo.district import load_demo
     from survey.extensions import db
-    from survey.models import Area, PeriodKind, Role, Round, SampleDesign, SizeBasis
+    from survey.models import Area, PeriodKind, Role, SampleDesign, SizeBasis
     from survey.questionnaires.service import install, latest_versions
     from survey.rosters.service import import_roster
+    from survey.rounds import service
+    from survey.users.service import create_user
+
+    upgrade()
+    load_catalog()
+    install()
+    load_demo()
+    program = program_by_code("rural_dibao")
+    timed(f"import a roster of {people:,} people (set-up)",
+          lambda: import_roster(program, _roster(people), "big.csv", by=None))
+    towns = list(db.session.scalars(db.select(Area).where(Area.parent_id.is_(None))))
+    for i in range(20):
+        create_user(username=f"bench{i}", display_name=f"调查员{i}", role=Role.SURVEYOR,
+                    password="bench-password", home_town_id=towns[i % len(towns)].id)
+    sizes = {program.id: None, program_by_code("wubao").id: None,
+             program_by_code("severe_disability").id: None}
+    return service.create_round(
+        name="性能测试", period_kind=PeriodKind.QUARTER, period="2011-Q4",
+        questionnaire_version=latest_versions()[0], sizes=sizes, by=None,
+        design=SampleDesign.STRATIFIED, size_basis=SizeBasis.TOWN, target_margin=0.1)
+
+
+def run(people: int, url: str) -> None:
+    from survey.extensions import db
+    from survey.models import Role, Round
     from survey.rounds import assign, cases, plan, service, verify
     from survey.users.service import create_user
 
-    app = _app(url)
-    with app.app_context():
-        upgrade()
-        load_catalog()
-        install()
-        load_demo()
-        program = program_by_code("rural_dibao")
-        timed(f"import a roster of {people:,} people (set-up)",
-              lambda: import_roster(program, _roster(people), "big.csv", by=None))
-        towns = list(db.session.scalars(db.select(Area).where(Area.parent_id.is_(None))))
-        for i in range(20):
-            create_user(username=f"bench{i}", display_name=f"调查员{i}", role=Role.SURVEYOR,
-                        password="bench-password", home_town_id=towns[i % len(towns)].id)
-        sizes = {program.id: None, program_by_code("wubao").id: None,
-                 program_by_code("severe_disability").id: None}
-        round_ = service.create_round(
-            name="性能测试", period_kind=PeriodKind.QUARTER, period="2011-Q4",
-            questionnaire_version=latest_versions()[0], sizes=sizes, by=None,
-            design=SampleDesign.STRATIFIED, size_basis=SizeBasis.TOWN, target_margin=0.1)
+    with _app(url).app_context():
+        round_ = _prepare(people)
         plans = timed("preview: 3 programs, per-town sizes (frames + cochran)",
                       lambda: plan.plan_round(round_))
-        n = sum(p.n for p in plans)
-        timed(f"draw: {n:,} units + reserves, 3 programs x 8 towns",
+        timed(f"draw: {sum(p.n for p in plans):,} units + reserves, 3 programs x 8 towns",
               lambda: service.draw_round(round_, 20111001, by=None))
         round_ = db.session.get(Round, round_.id)
         checks = timed("verify: redraw every program and compare unit by unit",

@@ -146,7 +146,7 @@ def _cochran(round_: Round, population: int, label: str) -> size.SampleSize:
 
 
 def anticipated(round_: Round, label: str) -> float:
-    """The anticipated proportion of a stratum: the town's own for Neyman, else the round's."""
+    """The anticipated proportion of a stratum: the town's own when given, else the round's."""
     return float((round_.anticipated_by_town or {}).get(label, round_.anticipated_p))
 
 

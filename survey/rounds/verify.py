@@ -65,13 +65,23 @@ def verify_draw(draw: SampleDraw) -> DrawCheck:
     if len(frame.rows) != draw.population:
         check.problems.append(f"总体应为{draw.population}人，名册中现有{len(frame.rows)}人")
     try:
-        expected = select(frame, draw.design, draw.seed, draw.params,
+        expected = select(frame, draw.design, draw.seed, _params(draw),
                           current_app.config.get("PRN_SECRET"))
     except (ValueError, KeyError) as problem:
         check.problems.append(f"无法按记录的参数重新抽样：{problem}")
         return check
     check.units = _compare(draw, expected, {r.key: r.entry_id for r in frame.rows})
     return check
+
+
+def _params(draw: SampleDraw) -> dict:
+    """The draw's parameters; samples drawn before revision 0002 recorded only n and reserves."""
+    params = draw.params or {}
+    if "strata" in params or draw.design != "simple_random":
+        return params
+    stratum = {"population": draw.population, "sample_size": params.get("n"),
+               "reserves": params.get("n_reserves", 0)}
+    return {**params, "strata": {"all": stratum}}
 
 
 def _stored(draw: SampleDraw) -> dict[str, tuple[SampleUnit, str]]:
