@@ -92,6 +92,7 @@ def test_per_town_sizes_give_each_town_its_own_margin(app, client, admin, make_r
 def test_a_plan_that_cannot_be_drawn_says_why_and_draws_nothing(app, client, admin, make_roster,
                                                                 changes, message):
     make_roster("cataract", 50, seed=4)
+    changes = dict(changes)  # the parameters are shared by both databases' runs
     n = changes.pop("n", "30")
     round_id = new_round(client, app, {"cataract": n or None}, **changes)
     page = client.get(f"/rounds/{round_id}").get_data(as_text=True)
