@@ -82,3 +82,13 @@ def test_verify_of_an_unknown_or_undrawn_round_says_so(app, runner, client, make
     round_id = new_round(client, app, {"cataract": 5})
     result = runner.invoke(args=["sample", "verify", str(round_id)])
     assert result.exit_code == 1 and "还没有抽样" in result.output
+
+
+def test_a_sample_drawn_before_the_plan_existed_still_verifies(app, runner, make_round):
+    round_id = make_round({"cataract": 10}, roster_sizes={"cataract": 40}, assign=False)
+    with app.app_context():  # the foundation recorded only these parameters
+        draw_row = db.session.scalar(sa.select(SampleDraw))
+        draw_row.params = {"round_seed": str(draw_row.round_seed), "n": 10, "n_reserves": 2}
+        db.session.commit()
+    result = runner.invoke(args=["sample", "verify", str(round_id)])
+    assert result.exit_code == 0 and "共12个单元，12个一致" in result.output
