@@ -126,13 +126,15 @@ def program_id(app, code: str) -> int:
 
 @pytest.fixture
 def make_round(app, make_roster):
-    """make_round({"cataract": 10}, roster_sizes=None, seed=1, surveyors=[ids]) -> round id.
+    """make_round({"cataract": 10}, roster_sizes=None, seed=1, assign=True) -> round id.
 
-    Imports the rosters, creates the round with the standard questionnaire, draws and assigns.
+    Imports the rosters, creates the round with the standard questionnaire (simple random samples
+    of the given sizes), draws and balances the cases over the active surveyors.
     """
     from survey.catalog.service import program_by_code
     from survey.models import PeriodKind
     from survey.questionnaires.service import latest_versions
+    from survey.rounds import assign as assigning
     from survey.rounds import service
 
     def make(sizes: dict[str, int], *, roster_sizes: dict[str, int] | None = None,
@@ -145,9 +147,9 @@ def make_round(app, make_roster):
                 questionnaire_version=latest_versions()[0],
                 sizes={program_by_code(c).id: n for c, n in sizes.items()}, by=None,
             )
-            service.draw_samples(round_, seed, by=None)
+            service.draw_round(round_, seed, by=None)
             if assign:
-                service.assign_round_robin(round_, by=None)
+                assigning.assign_automatically(round_, by=None)
             return round_.id
 
     return make

@@ -24,6 +24,8 @@ from survey.models import (
     User,
 )
 from survey.questionnaires.service import freeze
+from survey.rounds.reserves import release_reserves
+from survey.rounds.rules import end_reason
 
 
 class CaseState(enum.StrEnum):
@@ -42,8 +44,8 @@ def case_state(case: Case) -> CaseState:
         return CaseState.COMPLETED
     if not case.attempts:
         return CaseState.NEW
-    last = BY_CODE.get(case.attempts[-1].disposition)
-    return CaseState.CLOSED if last and last.final else CaseState.IN_PROGRESS
+    # The round's attempt rules: a final outcome or the attempt limit in the case's current mode.
+    return CaseState.CLOSED if end_reason(case) else CaseState.IN_PROGRESS
 
 
 def queue(user: User) -> list[Case]:
@@ -98,8 +100,9 @@ def record_attempt(case: Case, user: User, disposition: str, note: str, mode: Mo
         raise NotAllowed("请选择有效的接触结果；完成访问请填写问卷")
     if case_state(case) in (CaseState.COMPLETED, CaseState.CLOSED):
         raise NotAllowed("该任务已经结束，不能再记录接触")
-    db.session.add(ContactAttempt(case_id=case.id, user_id=user.id, mode=mode,
-                                  disposition=disposition, note=note.strip()))
+    case.attempts.append(ContactAttempt(case_id=case.id, user_id=user.id, mode=mode,
+                                        disposition=disposition, note=note.strip()))
+    release_reserves(case, by=user)  # a case that ended without an interview is replaced
     db.session.commit()
 
 

@@ -14,14 +14,23 @@ from survey.models.questionnaire import (
     Section,
 )
 from survey.models.roster import Person, RosterEntry, RosterVersion
-from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
+from survey.models.round import (
+    Allocation,
+    Coordination,
+    PeriodKind,
+    Round,
+    RoundProgram,
+    SampleDesign,
+    SampleDraw,
+    SampleUnit,
+    SizeBasis,
+)
 from survey.models.user import LoginAttempt, Role, User
 
 __all__ = [
-    "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt", "LoginAttempt",
-    "Mode", "PeriodKind", "Person", "Program", "ProgramKind", "Question", "QuestionRole",
-    "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response", "Role", "RosterEntry",
-    "RosterVersion", "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "Section",
-    "User",
-    "utcnow",
+    "Allocation", "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt",
+    "Coordination", "LoginAttempt", "Mode", "PeriodKind", "Person", "Program", "ProgramKind",
+    "Question", "QuestionRole", "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response",
+    "Role", "RosterEntry", "RosterVersion", "Round", "RoundProgram", "SampleDesign", "SampleDraw",
+    "SampleUnit", "SampledFrom", "Section", "SizeBasis", "User", "utcnow",
 ]

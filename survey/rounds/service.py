@@ -1,158 +1,151 @@
-"""Plan rounds, draw their samples, hand their cases to surveyors."""
+"""Plan rounds: create them, change their settings and plan, move their questionnaire, close them.
 
-import hashlib
-import math
+The draw lives in :mod:`survey.rounds.draw`, the preview's arithmetic in :mod:`survey.rounds.plan`,
+assignment in :mod:`survey.rounds.assignment`. Names re-exported here keep callers' imports short.
+"""
+
 from collections.abc import Mapping
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
-
-import sampling
-from sampling import designs
 from survey.extensions import db
+from survey.fieldwork.dispositions import BY_CODE
 from survey.models import (
     AuditEvent,
-    Case,
+    Mode,
     PeriodKind,
-    Program,
     QuestionnaireVersion,
-    Role,
-    RosterEntry,
     Round,
     RoundProgram,
-    SampleDraw,
-    SampleUnit,
     User,
+    utcnow,
 )
-from survey.rosters.service import current_version, version_entries
+from survey.models.round import REPLACE_AFTER_LIMIT
+from survey.rounds.draw import DrawRefused, discard_sample, draw_round, program_seed
+from survey.rounds.state import RoundState, round_state
 
-#: Reserves drawn per program, as a share of the sample (released by the rounds issue's rules).
-RESERVE_SHARE = 0.2
+__all__ = [
+    "DrawRefused", "PlanRefused", "close_round", "create_round", "discard_sample", "draw_round",
+    "move_questionnaire", "program_seed", "update_plan", "update_settings",
+]
+
+#: Settings that may change until the round is closed.
+SETTINGS = ("name", "period_kind", "period", "fieldwork_start", "fieldwork_end", "calling_from",
+            "calling_to", "modes", "start_mode", "max_attempts", "replace_on")
+#: The sample plan, which may change only while the round is a draft.
+PLAN = ("design", "allocation", "minimum_per_stratum", "size_basis", "target_margin",
+        "confidence_level", "anticipated_p", "anticipated_by_town", "design_effect",
+        "response_rate", "reserve_percent", "coordination", "coordination_rounds")
 
 
-class DrawRefused(ValueError):
-    """The sample cannot be drawn now; the message says why, in Chinese."""
+class PlanRefused(ValueError):
+    """The change does not fit the round's state or settings; the message says why, in Chinese."""
+
+
+def _audit(by: User | None, action: str, round_: Round, **detail) -> None:
+    db.session.add(AuditEvent(user_id=by.id if by else None, action=action, object_type="round",
+                              object_id=round_.id, detail=detail))
+
+
+def _check_settings(values: dict) -> None:
+    modes = values.get("modes")
+    if modes is not None:
+        if not modes:
+            raise PlanRefused("请至少选择一种调查方式。")
+        values["modes"] = [Mode(m).value for m in modes]
+        start = Mode(values.get("start_mode") or modes[0])
+        if start.value not in values["modes"]:
+            raise PlanRefused("任务的初始调查方式必须是本轮选用的方式之一。")
+        values["start_mode"] = start
+    for code in values.get("replace_on") or []:
+        if code != REPLACE_AFTER_LIMIT and (code not in BY_CODE or not BY_CODE[code].final):
+            raise PlanRefused(f"“{code}”不是结束性的接触结果，不能作为启用备选的条件。")
+    start, end = values.get("fieldwork_start"), values.get("fieldwork_end")
+    if start and end and end < start:
+        raise PlanRefused("调查结束日期不能早于开始日期。")
 
 
 def create_round(*, name: str, period_kind: PeriodKind, period: str,
-                 questionnaire_version: QuestionnaireVersion, sizes: Mapping[int, int],
-                 by: User | None) -> Round:
-    """A new round in draft, with the sample size of each of its programs."""
-    round_ = Round(name=name.strip(), period_kind=PeriodKind(period_kind), period=period,
-                   questionnaire_version=questionnaire_version,
+                 questionnaire_version: QuestionnaireVersion, sizes: Mapping[int, int | None],
+                 by: User | None, **settings) -> Round:
+    """A new round in draft with its programs (``sizes``: program id -> fixed n or None)."""
+    values = {"name": name.strip(), "period_kind": PeriodKind(period_kind), "period": period,
+              **settings}
+    _check_settings(values)
+    if not sizes:
+        raise PlanRefused("请至少选择一个项目。")
+    round_ = Round(questionnaire_version=questionnaire_version,
                    created_by_id=by.id if by else None)
+    _apply(round_, values)
     for program_id, size in sizes.items():
-        round_.programs.append(RoundProgram(program_id=program_id, sample_size=size))
+        round_.programs.append(RoundProgram(program_id=program_id, sample_size=size or None))
     db.session.add(round_)
     db.session.flush()
-    db.session.add(AuditEvent(user_id=round_.created_by_id, action="round.create",
-                              object_type="round", object_id=round_.id))
+    _audit(by, "round.create", round_)
     db.session.commit()
     return round_
 
 
-def program_seed(seed: int, program: Program) -> int:
-    """Each program's own seed, derived from the round's so that frames do not share ranks."""
-    digest = hashlib.sha256(f"{seed}:{program.code}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") >> 1
+def _apply(round_: Round, values: dict) -> None:
+    for key, value in values.items():
+        if key not in SETTINGS + PLAN:
+            raise TypeError(f"unknown round setting {key!r}")
+        setattr(round_, key, value)
 
 
-def _frame(program: Program):
-    """The program's current roster version and its entries by unit key (the ID number's hash)."""
-    version = current_version(program)
-    if version is None:
-        raise DrawRefused(f"“{program.name_zh}”还没有导入名册")
-    query = version_entries(version).options(joinedload(RosterEntry.person))
-    entries = {e.person.id_hash: e for e in db.session.scalars(query)}
-    return version, entries
-
-
-def draw_samples(round_: Round, seed: int, *, by: User | None) -> list[SampleDraw]:
-    """Draw every program's sample of the round at once, and make one case per person."""
-    if db.session.scalar(sa.select(sa.exists().where(SampleDraw.round_id == round_.id))):
-        raise DrawRefused("本轮已经抽过样，不能重复抽样")
-    draws = [_draw_program(round_, rp, seed, by) for rp in round_.programs]
-    _make_cases(round_, draws)
-    db.session.add(AuditEvent(user_id=by.id if by else None, action="sample.draw",
-                              object_type="round", object_id=round_.id, detail={"seed": seed}))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise DrawRefused("本轮已经抽过样，不能重复抽样") from None
-    return draws
-
-
-def _draw_program(round_: Round, rp: RoundProgram, seed: int, by: User | None) -> SampleDraw:
-    version, entries = _frame(rp.program)
-    if rp.sample_size > len(entries):
-        raise DrawRefused(
-            f"“{rp.program.name_zh}”名册只有{len(entries)}人，少于样本量{rp.sample_size}"
-        )
-    reserves = min(math.ceil(rp.sample_size * RESERVE_SHARE), len(entries) - rp.sample_size)
-    own_seed = program_seed(seed, rp.program)
-    result = designs.simple_random(list(entries), rp.sample_size, seed=own_seed,
-                                   n_reserves=reserves)
-    draw = SampleDraw(
-        round_id=round_.id, program_id=rp.program_id, roster_version_id=version.id,
-        design="simple_random", seed=own_seed, population=len(entries),
-        params={"round_seed": str(seed), "n": rp.sample_size, "n_reserves": reserves},
-        frame_fingerprint=result.frame_fingerprint, library_version=sampling.__version__,
-        drawn_by_id=by.id if by else None,
-    )
-    db.session.add(draw)
-    for unit in result.units:
-        draw.units.append(_unit(entries[unit.key], unit.stratum, unit.population,
-                                unit.inclusion_probability, unit.weight, None))
-    for reserve in result.reserves:
-        p = rp.sample_size / len(entries)
-        draw.units.append(_unit(entries[reserve.key], reserve.stratum, len(entries), p, 1 / p,
-                                reserve.order))
-    return draw
-
-
-def _unit(entry, stratum, population, probability, weight, reserve_order) -> SampleUnit:
-    return SampleUnit(entry_id=entry.id, person_id=entry.person_id, stratum=str(stratum),
-                      stratum_population=population, inclusion_probability=probability,
-                      weight=weight, reserve_order=reserve_order)
-
-
-def _make_cases(round_: Round, draws: list[SampleDraw]) -> None:
-    """One case per drawn person, however many of the round's programs drew them."""
-    db.session.flush()
-    cases: dict[int, Case] = {}
-    for draw in draws:
-        for unit in draw.units:
-            if unit.reserve_order is not None:
-                continue
-            if unit.person_id not in cases:
-                cases[unit.person_id] = Case(round_id=round_.id, person_id=unit.person_id)
-                db.session.add(cases[unit.person_id])
-    db.session.flush()
-    for draw in draws:
-        for unit in draw.units:
-            if unit.reserve_order is None:
-                unit.case_id = cases[unit.person_id].id
-
-
-def active_surveyors() -> list[User]:
-    query = sa.select(User).where(User.role == Role.SURVEYOR, User.active).order_by(User.id)
-    return list(db.session.scalars(query))
-
-
-def assign_round_robin(round_: Round, *, by: User | None) -> int:
-    """Give the round's unassigned cases to the active surveyors in turn; return how many."""
-    surveyors = active_surveyors()
-    if not surveyors:
-        raise DrawRefused("没有可用的调查员账号")
-    query = (sa.select(Case).where(Case.round_id == round_.id, Case.assigned_to_id.is_(None))
-             .order_by(Case.id))
-    cases = list(db.session.scalars(query))
-    for index, case in enumerate(cases):
-        case.assigned_to_id = surveyors[index % len(surveyors)].id
-    db.session.add(AuditEvent(user_id=by.id if by else None, action="cases.assign",
-                              object_type="round", object_id=round_.id,
-                              detail={"cases": len(cases)}))
+def update_settings(round_: Round, *, by: User, **settings) -> None:
+    """Change the name, window, modes or attempt rules; allowed until the round is closed."""
+    if round_state(round_) is RoundState.CLOSED:
+        raise PlanRefused("本轮已结束，不能修改。")
+    _check_settings(settings)
+    _apply(round_, {k: v for k, v in settings.items() if k in SETTINGS})
+    _audit(by, "round.settings", round_, changed=sorted(settings))
     db.session.commit()
-    return len(cases)
+
+
+def update_plan(round_: Round, *, by: User, sizes: Mapping[int, int | None],
+                **plan) -> None:
+    """Change the programs and the sample plan; only a draft round's plan can change."""
+    if round_state(round_) is not RoundState.DRAFT:
+        raise PlanRefused("本轮已经抽样，抽样方案不能再修改。")
+    if not sizes:
+        raise PlanRefused("请至少选择一个项目。")
+    _apply(round_, {k: v for k, v in plan.items() if k in PLAN})
+    current = {rp.program_id: rp for rp in round_.programs}
+    for program_id, rp in current.items():
+        if program_id not in sizes:
+            round_.programs.remove(rp)
+    for program_id, size in sizes.items():
+        if program_id in current:
+            current[program_id].sample_size = size or None
+        else:
+            round_.programs.append(RoundProgram(program_id=program_id, sample_size=size or None))
+    _audit(by, "round.plan", round_, design=round_.design.value,
+           size_basis=round_.size_basis.value)
+    db.session.commit()
+
+
+def newer_versions(round_: Round) -> list[QuestionnaireVersion]:
+    current = round_.questionnaire_version
+    return [v for v in current.questionnaire.versions if v.number > current.number]
+
+
+def move_questionnaire(round_: Round, version: QuestionnaireVersion, *, by: User) -> None:
+    """Move the round to a newer version of its questionnaire; answers keep their own version."""
+    if round_state(round_) is RoundState.CLOSED:
+        raise PlanRefused("本轮已结束，不能更换问卷版本。")
+    if version not in newer_versions(round_):
+        raise PlanRefused("只能改用本轮问卷的更新版本。")
+    old = round_.questionnaire_version
+    round_.questionnaire_version = version
+    _audit(by, "round.questionnaire", round_, old=old.id, new=version.id)
+    db.session.commit()
+
+
+def close_round(round_: Round, *, by: User) -> None:
+    """End the round: its cases leave the surveyors' queues; figures stay."""
+    if round_.closed_at is not None:
+        raise PlanRefused("本轮已经结束。")
+    if round_state(round_) is RoundState.DRAFT:
+        raise PlanRefused("本轮还没有抽样，不能结束；不需要的草稿可以不理会。")
+    round_.closed_at = utcnow()
+    _audit(by, "round.close", round_)
+    db.session.commit()

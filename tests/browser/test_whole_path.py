@@ -87,8 +87,8 @@ def test_admin_surveyor_admin(app, live_server, browser, make_user, district, tm
     page.get_by_role("button", name="抽样").click()
     page.get_by_text("抽样完成").wait_for()
     assert "20110901" in page.content()
-    page.get_by_role("button", name="按轮转方式分配给调查员").click()
-    page.get_by_text("已分配16个调查任务").wait_for()
+    page.get_by_role("button", name="自动分配（按工作量均衡）").click()
+    page.get_by_text("已自动分配16个调查任务").wait_for()
     _logout(page)
 
     # c. the surveyor works the queue: one no-answer, twelve interviews

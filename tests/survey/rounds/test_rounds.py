@@ -1,40 +1,20 @@
 """Planning a round and drawing its sample through the web."""
 
-import re
-
 import sqlalchemy as sa
 
 from survey.extensions import db
 from survey.models import Case, Round, SampleDraw, SampleUnit
 from tests.fixtures import program_id
+from tests.survey.rounds.helpers import drawn_people as _drawn_people
+from tests.survey.rounds.helpers import new_round
 
 
-def _new_round(client, app, sizes: dict[str, int], name="2011年第三季度电话抽查") -> int:
-    data = {"name": name, "period_kind": "quarter", "period": "2011-Q3"}
-    page = client.get("/rounds/new").get_data(as_text=True)
-    select = page.split('id="questionnaire"')[1]
-    data["questionnaire"] = re.search(r'<option[^>]*value="(\d+)"', select).group(1)
-    for code, n in sizes.items():
-        data[f"n_{program_id(app, code)}"] = n
-    response = client.submit("/rounds/new", data, page="/rounds/new")
-    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
-    return int(response.location.rsplit("/", 1)[1])
+def _new_round(client, app, sizes, name="2011年第三季度电话抽查") -> int:
+    return new_round(client, app, sizes, name=name)
 
 
 def _draw(client, round_id: int, seed: int):
     return client.submit(f"/rounds/{round_id}/draw", {"seed": seed}, page=f"/rounds/{round_id}")
-
-
-def _drawn_people(app, round_id: int) -> dict[str, set[int]]:
-    with app.app_context():
-        rows = db.session.execute(
-            sa.select(SampleDraw.program_id, SampleUnit.person_id)
-            .join(SampleUnit).where(SampleDraw.round_id == round_id,
-                                    SampleUnit.reserve_order.is_(None))).all()
-    result = {}
-    for program, person in rows:
-        result.setdefault(program, set()).add(person)
-    return result
 
 
 def test_a_round_draws_each_programs_sample_from_its_own_roster(app, client, make_user,
@@ -53,7 +33,7 @@ def test_a_round_draws_each_programs_sample_from_its_own_roster(app, client, mak
     with app.app_context():
         draw = db.session.scalar(sa.select(SampleDraw).where(
             SampleDraw.program_id == program_id(app, "cataract")))
-        assert draw.population == 40 and draw.params["round_seed"] == "20110701"
+        assert draw.population == 40 and draw.round_seed == 20110701
         units = db.session.scalars(sa.select(SampleUnit).where(
             SampleUnit.draw_id == draw.id, SampleUnit.reserve_order.is_(None))).all()
         assert {u.inclusion_probability for u in units} == {10 / 40}
@@ -117,7 +97,7 @@ def test_a_sample_larger_than_the_roster_is_refused(app, client, make_user, make
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SampleDraw)) == 0
 
 
-def test_cases_go_round_robin_to_the_active_surveyors(app, client, make_user, make_roster):
+def test_cases_are_balanced_over_the_active_surveyors(app, client, make_user, make_roster):
     make_roster("cataract", 30)
     make_user("admin", username="boss")
     one, two, three = make_user("surveyor"), make_user("surveyor"), make_user("surveyor")
@@ -126,7 +106,7 @@ def test_cases_go_round_robin_to_the_active_surveyors(app, client, make_user, ma
     client.submit(f"/users/{gone_id}/toggle", page="/users/")
     round_id = _new_round(client, app, {"cataract": 9})
     _draw(client, round_id, 3)
-    client.submit(f"/rounds/{round_id}/assign", page=f"/rounds/{round_id}")
+    client.submit(f"/rounds/{round_id}/cases/auto", page=f"/rounds/{round_id}")
     with app.app_context():
         counts = dict(db.session.execute(sa.select(Case.assigned_to_id, sa.func.count())
                                          .group_by(Case.assigned_to_id)).all())
