@@ -56,27 +56,11 @@ def _move_questions_into_sections():
                      .values(section_id=last[0]))
 
 
-def _sqlite_foreign_keys(on):
-    """Switch SQLite's foreign-key enforcement around batch table rebuilds.
-
-    Batch mode rebuilds a table by copy, drop and rename; with enforcement on, dropping a table
-    that other rows refer to fails. SQLite ignores the pragma inside a transaction, so the work
-    done so far is committed first; ``foreign_key_check`` proves nothing was left dangling.
-    """
-    conn = op.get_bind()
-    if conn.dialect.name != 'sqlite':
-        return
-    if on:
-        dangling = conn.exec_driver_sql('PRAGMA foreign_key_check').all()
-        if dangling:
-            raise RuntimeError(f'foreign keys left dangling: {dangling[:5]}')
-    if conn.connection.dbapi_connection.in_transaction:
-        conn.connection.dbapi_connection.commit()
-    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+# SQLite's foreign keys are switched off around the whole run by migrations/env.py, so batch
+# rebuilds can drop tables that other rows refer to; env.py checks them afterwards.
 
 
 def upgrade():
-    _sqlite_foreign_keys(False)
     op.create_table('question_section',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -145,11 +129,9 @@ def upgrade():
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_answer_answer_role'), type_='check')
         batch_op.create_check_constraint(op.f('ck_answer_answer_role'), _in('role', NEW_ROLES))
-    _sqlite_foreign_keys(True)
 
 
 def downgrade():
-    _sqlite_foreign_keys(False)
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_answer_answer_role'), type_='check')
         batch_op.create_check_constraint(op.f('ck_answer_answer_role'), _in('role', OLD_ROLES))
@@ -192,4 +174,3 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_question_section_version_id'))
 
     op.drop_table('question_section')
-    _sqlite_foreign_keys(True)

@@ -101,7 +101,7 @@ def record_attempt(case: Case, user: User, disposition: str, note: str, mode: Mo
     if case_state(case) in (CaseState.COMPLETED, CaseState.CLOSED):
         raise NotAllowed("该任务已经结束，不能再记录接触")
     case.attempts.append(ContactAttempt(case_id=case.id, user_id=user.id, mode=mode,
-                                        disposition=disposition, note=note.strip()))
+                                        disposition=disposition, note=(note or "").strip()))
     release_reserves(case, by=user)  # a case that ended without an interview is replaced
     db.session.commit()
 
@@ -121,7 +121,7 @@ def submit_interview(case: Case, user: User, answers: list[dict], note: str = ""
         raise NotAllowed("该任务已有答卷，不能重复提交") from None
     db.session.add_all(Answer(response_id=response.id, **row) for row in answers)
     db.session.add(ContactAttempt(case_id=case.id, user_id=user.id, mode=case.mode,
-                                  disposition=COMPLETE, note=note.strip()))
+                                  disposition=COMPLETE, note=(note or "").strip()))
     freeze(version)
     db.session.commit()
     return response

@@ -141,3 +141,15 @@ def test_no_plain_id_or_phone_number_is_stored(app, make_round):
                          for row in db.session.execute(sa.select(table)))
     assert len(id_number) == 18 and len(phone) == 11
     assert id_number not in dump and phone not in dump
+
+
+def test_an_attempt_posted_without_its_note_field_is_recorded(app, client, make_user, make_round):
+    me = make_user("surveyor", username="me")
+    make_round({"cataract": 2})
+    case_id = _my_cases(app, me.id)[0]
+    client.login("me")
+    page = f"/fieldwork/cases/{case_id}"
+    response = client.submit(f"{page}/attempts", {"disposition": "3.13"}, page=page)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(ContactAttempt.note)) == ""
