@@ -44,11 +44,28 @@ class Vault:
         return cls(_key("PII_HASH_KEY"), _key("PII_ENCRYPTION_KEY"))
 
     def hash(self, value: str) -> str:
-        return hmac.new(self._hash_key, value.encode(), hashlib.sha256).hexdigest()
+        return self.digest(value).hex()
+
+    def digest(self, value: str) -> bytes:
+        """HMAC-SHA256 of the value, raw bytes."""
+        return hmac.digest(self._hash_key, value.encode(), hashlib.sha256)
 
     def encrypt(self, value: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
         return nonce + self._aead.encrypt(nonce, value.encode(), None)
+
+    def encrypt_many(self, values: list[str | None]) -> list[bytes | None]:
+        """Encrypt a batch (None stays None), with one call for all the random nonces."""
+        nonces = os.urandom(NONCE_BYTES * len(values))
+        encrypt = self._aead.encrypt
+        sealed: list[bytes | None] = []
+        for index, value in enumerate(values):
+            if value is None:
+                sealed.append(None)
+                continue
+            nonce = nonces[index * NONCE_BYTES:(index + 1) * NONCE_BYTES]
+            sealed.append(nonce + encrypt(nonce, value.encode(), None))
+        return sealed
 
     def decrypt(self, blob: bytes) -> str:
         return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], None).decode()

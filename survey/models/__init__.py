@@ -13,13 +13,19 @@ from survey.models.questionnaire import (
     QuestionType,
 )
 from survey.models.roster import Person, RosterEntry, RosterVersion
+from survey.models.roster_import import (
+    ImportStatus,
+    RosterColumnMapping,
+    RosterImport,
+    RosterImportProblem,
+)
 from survey.models.round import PeriodKind, Round, RoundProgram, SampleDraw, SampleUnit
 from survey.models.user import LoginAttempt, Role, User
 
 __all__ = [
-    "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt", "LoginAttempt",
-    "Mode", "PeriodKind", "Person", "Program", "ProgramKind", "Question", "QuestionRole",
-    "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response", "Role", "RosterEntry",
-    "RosterVersion", "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "User",
-    "utcnow",
+    "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt", "ImportStatus",
+    "LoginAttempt", "Mode", "PeriodKind", "Person", "Program", "ProgramKind", "Question",
+    "QuestionRole", "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response", "Role",
+    "RosterColumnMapping", "RosterEntry", "RosterImport", "RosterImportProblem", "RosterVersion",
+    "Round", "RoundProgram", "SampleDraw", "SampleUnit", "SampledFrom", "User", "utcnow",
 ]

@@ -5,7 +5,7 @@ number; the ID and phone numbers themselves are stored only encrypted, with a di
 A roster entry is valid over a range of version numbers, so a new version stores only what changed.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -81,7 +81,10 @@ class RosterEntry(Base):
     village_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
-    #: SHA-256 of the entry's content, to tell a changed person from an unchanged one.
+    #: 发放日期, when the department says it paid or served this person.
+    paid_on: Mapped[date | None]
+    #: SHA-256 of the entry's content (keyed hashes, never plain numbers, go into it), to tell a
+    #: changed person from an unchanged one; equal hashes imply the same person.
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
     person: Mapped[Person] = relationship()
