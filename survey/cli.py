@@ -81,6 +81,8 @@ def create_admin_command(username: str, password: str) -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (setup_command, demo_command, create_admin_command):
+    from survey.rosters.cli import roster_cli
+
+    for command in (setup_command, demo_command, create_admin_command, roster_cli):
         app.cli.add_command(command)
 

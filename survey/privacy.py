@@ -38,6 +38,12 @@ class Vault:
     def __init__(self, hash_key: bytes, encryption_key: bytes):
         self._hash_key = hash_key
         self._aead = AESGCM(encryption_key)
+        # HMAC (RFC 2104) with the key's inner and outer SHA-256 states computed once: a roster
+        # import hashes two values per row, and OpenSSL's one-shot HMAC redoes this every call.
+        block = hash_key if len(hash_key) <= 64 else hashlib.sha256(hash_key).digest()
+        block = block.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
     @classmethod
     def from_app(cls) -> "Vault":
@@ -47,7 +53,15 @@ class Vault:
         return self.digest(value).hex()
 
     def digest(self, value: str) -> bytes:
-        """HMAC-SHA256 of the value, raw bytes."""
+        """HMAC-SHA256 of the value, raw bytes (equal to ``hmac.digest(key, value, "sha256")``)."""
+        inner = self._inner.copy()
+        inner.update(value.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+    def reference_digest(self, value: str) -> bytes:
+        """The standard library's HMAC, which ``digest`` must always equal (tests check it)."""
         return hmac.digest(self._hash_key, value.encode(), hashlib.sha256)
 
     def encrypt(self, value: str) -> bytes:

@@ -75,7 +75,8 @@ def insert_people(conn: sa.Connection, stage: Stage) -> int:
     return conn.execute(sa.text(
         f"INSERT INTO person (id_hash, id_encrypted, id_mask, name, is_demo) "
         f"SELECT s.id_hash, s.id_encrypted, s.id_mask, s.name, :no FROM {stage.name} s "
-        f"WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_hash = s.id_hash)"
+        f"WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.id_hash = s.id_hash) "
+        f"ORDER BY s.id_hash"  # new ids and the id_hash index both grow at their end
     ), {"no": False}).rowcount
 
 
@@ -113,7 +114,7 @@ def insert_entries(conn: sa.Connection, stage: Stage, program_id: int, number: i
         f"phone_hash, phone_mask, town_id, village_id, address, amount, paid_on, content_hash) "
         f"SELECT :p, p.id, :n, s.name, s.phone_encrypted, s.phone_hash, s.phone_mask, s.town_id, "
         f"s.village_id, s.address, s.amount, s.paid_on, s.content_hash "
-        f"FROM {stage.name} s JOIN person p ON p.id_hash = s.id_hash {keep}"
+        f"FROM {stage.name} s JOIN person p ON p.id_hash = s.id_hash {keep} ORDER BY p.id"
     ), {"p": program_id, "n": number})
 
 

@@ -16,12 +16,22 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff'\"`]")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
 AS_NUMBER = ("身份证号被Excel存成了数字（如科学计数法3.40102E+17），后几位已经丢失："
              "请把该列设为“文本”格式，重新填入号码后再导出")
+#: YYYYMMDD -> whether it is a real birth date, filled as numbers are checked.
 _birth_ok: dict[str, bool] = {}
 
 
 def check_digit(first17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits."""
     return CHECK_CHARS[(sum(map(mul, first17.encode(), WEIGHTS)) - _ZERO_SUM) % 11]
+
+
+def fast_check_digit(first17: str) -> str:
+    """The same as ``check_digit`` for 17 ASCII digits, several times faster.
+
+    The weights are 2^(17-k) mod 11 (k = 0..16), so the weighted sum is 2 * sum(d_k * 2^(16-k)),
+    and since 13 = 2 (mod 11), sum(d_k * 2^(16-k)) = int(first17, 13) (mod 11): one C call.
+    """
+    return CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def normalise(raw: str) -> str:
@@ -34,9 +44,9 @@ def normalise(raw: str) -> str:
 def problem(number: str) -> str | None:
     """Why a normalised ID number is not valid, in Chinese; None when it is."""
     if len(number) == 18 and number[:17].isdigit() and number.isascii():
-        if not _birth_valid(number[6:14]):
+        if not birth_ok(number[6:14]):
             return "身份证号中的出生日期不存在"
-        if check_digit(number[:17]) != number[17]:
+        if fast_check_digit(number[:17]) != number[17]:
             if number.endswith("000") or number.endswith("00X"):
                 return "身份证号校验位错误（末几位是0，可能被Excel按数字截断：请把该列设为文本）"
             return "身份证号校验位错误"
@@ -56,7 +66,7 @@ def _shape_problem(number: str) -> str:
     return "身份证号含有非法字符（只能是数字，最后一位可以是X）"
 
 
-def _birth_valid(digits: str) -> bool:
+def birth_ok(digits: str) -> bool:
     known = _birth_ok.get(digits)
     if known is None:
         try:

@@ -67,9 +67,10 @@ def first_pass(roster: RosterFile, checker: RowChecker, stage: Stage, vault: pri
     result = FirstPass()
     prefixes, lines = array("Q"), array("I")
     batch: list[tuple] = []
+    check = checker.check
     for line, cells in roster.rows():
         result.rows += 1
-        clean, problems = checker.check(line, cells)
+        clean, problems = check(line, cells)
         if problems:
             result.bad_rows += 1
             sink.add(problems)
@@ -93,25 +94,28 @@ def _stage(batch, stage: Stage, vault: privacy.Vault, result: FirstPass, prefixe
         return
     id_sealed = vault.encrypt_many([clean[1] for _, clean in batch])
     phone_sealed = vault.encrypt_many([clean[2] for _, clean in batch])
-    digest, sha256, mask_id, mask_phone = vault.digest, hashlib.sha256, privacy.mask_id, \
-        privacy.mask_phone
+    digest, sha256, from_bytes = vault.digest, hashlib.sha256, int.from_bytes
+    add_prefix, add_line = prefixes.append, lines.append
     rows, total = [], result.fingerprint
     for (line, clean), id_blob, phone_blob in zip(batch, id_sealed, phone_sealed, strict=True):
         name, number, mobile, town_id, village_id, address, amount, paid_on, town, village = clean
         id_digest = digest(number)
         id_hash = id_digest.hex()
-        phone_hash = digest(mobile).hex() if mobile else None
+        if mobile:
+            phone_hash = digest(mobile).hex()
+            phone_mask = privacy.mask_phone(mobile)
+        else:
+            phone_hash = phone_mask = None
         content = sha256("\x1f".join((
             id_hash, name, phone_hash or "", town, village, address,
-            str(amount) if amount is not None else "",
-            paid_on.isoformat() if paid_on is not None else "",
+            "" if amount is None else str(amount), "" if paid_on is None else paid_on.isoformat(),
         )).encode()).digest()
-        total += int.from_bytes(content)
-        prefixes.append(int.from_bytes(id_digest[:8]))
-        lines.append(line)
-        rows.append((line, id_hash, id_blob, mask_id(number), name, phone_hash, phone_blob,
-                     mask_phone(mobile) if mobile else None, town_id, village_id, address,
-                     amount, paid_on, content.hex()))
+        total += from_bytes(content)
+        add_prefix(from_bytes(id_digest[:8]))
+        add_line(line)
+        rows.append((line, id_hash, id_blob, number[:4] + "**********" + number[14:], name,
+                     phone_hash, phone_blob, phone_mask, town_id, village_id, address, amount,
+                     paid_on, content.hex()))
     stage.write(rows)
     result.staged += len(rows)
     result.fingerprint = total % _MOD

@@ -154,3 +154,11 @@ def work(burst: bool = False) -> None:
 
     q = queue()
     SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=False)
+
+
+def retry(job: RosterImport, *, by: User | None) -> RosterImport:
+    """A new import of the same kept upload, with the same options."""
+    again = retry_valid_only(job, by=by)
+    again.valid_only = job.valid_only
+    db.session.commit()
+    return again

@@ -6,12 +6,14 @@ CSV is decoded as it streams, xlsx is read with openpyxl in read-only mode.
 """
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from openpyxl.utils.exceptions import InvalidFileException
 
 from survey.rosters import columns, formats
 from survey.rosters.formats import FileProblem
@@ -56,8 +58,11 @@ class RosterFile:
     def rows(self) -> Iterator[Row]:
         """The data rows after the header, blank rows left out."""
         for line, cells in self._rows:
-            if any(c is not None and c != "" and (c.__class__ is not str or c.strip())
-                   for c in cells):
+            if not any(cells):
+                continue
+            first = cells[0]
+            if first.__class__ is str and first.strip() or any(
+                    c.strip() if c.__class__ is str else c is not None for c in cells):
                 yield line, cells
 
     def fraction(self) -> float:
@@ -77,9 +82,12 @@ class RosterFile:
         return enumerate(reader, start=1)
 
     def _open_xlsx(self) -> Iterator[Row]:
+        # A file object, not a name: openpyxl judges a name by its extension, we by the content.
+        self._handle = self.path.open("rb")
         try:
-            self._book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (DefusedXmlException, ParseError, KeyError, OSError, ValueError) as error:
+            self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
+        except (DefusedXmlException, ParseError, KeyError, OSError, ValueError, TypeError,
+                zipfile.BadZipFile, InvalidFileException) as error:
             raise FileProblem(_xlsx_reason(error)) from None
         names = self._book.sheetnames
         if self.sheet and self.sheet not in names:

@@ -6,6 +6,7 @@ to a temporary staging table and to the import's report.
 """
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,6 +30,8 @@ from survey.rosters.stage import Stage
 from survey.rosters.validate import Areas, RowChecker
 
 log = logging.getLogger(__name__)
+#: Called with the share of the file read (0 to 1) as an import goes on; the CLI's progress bar.
+on_progress: Callable[[float], None] | None = None
 
 
 def remembered_mapping(conn: sa.Connection, program_id: int) -> dict[str, str]:
@@ -101,6 +104,8 @@ def _run(conn, stage: Stage, import_id: int, program: Program, by_id, filename, 
 
         def progress(rows: int, fraction: float) -> None:
             _update(conn, import_id, rows_read=rows, progress=min(fraction, 0.99))
+            if on_progress is not None:
+                on_progress(fraction)
 
         result = first_pass(roster, RowChecker(mapping, areas), stage, privacy.Vault.from_app(),
                             sink, progress)

@@ -15,8 +15,9 @@ from survey.rosters import idnumber, phone
 MAX_NAME = 60
 MAX_ADDRESS = 200
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$")
-_amounts: dict[str, tuple] = {}
-_dates: dict[str, tuple] = {}
+#: Cell text -> (value, reason), filled as cells are parsed.
+AMOUNTS: dict[str, tuple] = {"": (None, None)}
+DATES: dict[str, tuple] = {"": (None, None)}
 
 
 def text(cell) -> str:
@@ -76,11 +77,11 @@ def amount(cell) -> tuple[Decimal | None, str | None]:
     raw = text(cell)
     if not raw:
         return None, None
-    known = _amounts.get(raw)
+    known = AMOUNTS.get(raw)
     if known is None:
         known = _parse_amount(raw)
-        if len(_amounts) < 50_000:
-            _amounts[raw] = known
+        if len(AMOUNTS) < 50_000:
+            AMOUNTS[raw] = known
     return known
 
 
@@ -104,11 +105,11 @@ def paid_on(cell) -> tuple[date | None, str | None]:
     raw = text(cell)
     if not raw:
         return None, None
-    known = _dates.get(raw)
+    known = DATES.get(raw)
     if known is None:
         known = _parse_date(raw)
-        if len(_dates) < 50_000:
-            _dates[raw] = known
+        if len(DATES) < 50_000:
+            DATES[raw] = known
     return known
 
 
