@@ -30,7 +30,7 @@ def import_command(file: Path, code: str, valid_only: bool, sheet: str | None,
                       valid_only=valid_only, create_areas=create_areas)
     if job.status is not ImportStatus.REFUSED:
         with click.progressbar(length=1000, label="读取并检查", show_percent=True,
-                               show_eta=False, file=click.get_text_stream("stderr")) as bar:
+                               show_eta=False) as bar:
             runner.on_progress = _advance(bar)
             try:
                 jobs.start(job, file)

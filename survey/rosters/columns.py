@@ -39,7 +39,7 @@ def label(field: str) -> str:
 def normalise_header(title: object) -> str:
     text = unicodedata.normalize("NFKC", str(title or "")).strip()
     text = re.sub(r"[（(]元[）)]$", "", text)
-    return _NOISE.sub("", text)
+    return _NOISE.sub("", text).casefold()
 
 
 def guess(header: list[object], remembered: dict[str, str] | None = None) -> dict[str, int]:

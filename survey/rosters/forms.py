@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from survey.rosters.columns import FIELDS, label
@@ -31,7 +31,7 @@ class SearchForm(FlaskForm):
 def mapping_form(header: list[str], guessed: dict[str, int]) -> FlaskForm:
     """A form with one choice per column of the file: which field it holds, or none."""
     by_index = {index: field for field, index in guessed.items()}
-    choices = [("", _l("（不导入）"))] + [(field, label(field)) for field in FIELDS]
+    choices = [SelectChoice("", _l("（不导入）"))] + [SelectChoice(f, label(f)) for f in FIELDS]
 
     class MappingForm(FlaskForm):
         pass

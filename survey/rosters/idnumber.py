@@ -43,7 +43,8 @@ def normalise(raw: str) -> str:
 
 def problem(number: str) -> str | None:
     """Why a normalised ID number is not valid, in Chinese; None when it is."""
-    if len(number) == 18 and number[:17].isdigit() and number.isascii():
+    if len(number) == 18 and number[:17].isdigit() and number.isascii() and (
+            number[17] == "X" or number[17].isdigit()):
         if not birth_ok(number[6:14]):
             return "身份证号中的出生日期不存在"
         if fast_check_digit(number[:17]) != number[17]:

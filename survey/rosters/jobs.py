@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from survey.extensions import db
-from survey.models import ImportStatus, Program, RosterImport, User, utcnow
+from survey.models import ImportStatus, Program, RosterImport, RosterImportProblem, User, utcnow
 from survey.rosters import formats, runner
 from survey.rosters.formats import FileProblem
 
@@ -30,7 +30,8 @@ QUEUE = "rosters"
 
 
 def upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
+    path = Path(current_app.config.get("ROSTER_UPLOAD_DIR")
+                or Path(current_app.instance_path) / "imports")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
@@ -65,6 +66,10 @@ def create(program: Program, filename: str, *, by: User | None, stored_name: str
         job.file_kind = formats.sniff(source)
     except FileProblem as problem:
         job.status, job.message, job.finished_at = ImportStatus.REFUSED, str(problem), utcnow()
+        job.problem_count = 1
+        db.session.flush()
+        db.session.add(RosterImportProblem(import_id=job.id, line=0, column="", value="",
+                                           reason=str(problem)[:200]))
     db.session.commit()
     return job
 
@@ -104,7 +109,18 @@ def run(import_id: int, path: Path | None = None) -> ImportStatus:
     status = runner.run(import_id, source)
     if status is not ImportStatus.REFUSED and job.stored_name:
         discard(job)
+    if status in (ImportStatus.DONE, ImportStatus.UNCHANGED):
+        _discard_superseded(job)
     return status
+
+
+def _discard_superseded(job: RosterImport) -> None:
+    """Once a program's roster is imported, earlier refused uploads of it are no longer needed."""
+    query = sa.select(RosterImport).where(RosterImport.program_id == job.program_id,
+                                          RosterImport.stored_name.is_not(None),
+                                          RosterImport.id < job.id)
+    for old in db.session.scalars(query).all():
+        discard(old)
 
 
 def discard(job: RosterImport) -> None:

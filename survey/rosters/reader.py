@@ -137,9 +137,12 @@ def _guard(rows: Iterator[Row]) -> Iterator[Row]:
         raise FileProblem(_xlsx_reason(error)) from None
 
 
-def _xlsx_reason(error: Exception) -> str:
-    if isinstance(error, DefusedXmlException):
-        return "Excel文件含有不安全的XML内容（实体定义），已拒绝"
+def _xlsx_reason(error: BaseException | None) -> str:
+    """What to tell the clerk; openpyxl wraps the parser's error, so look down the chain."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return "Excel文件含有不安全的XML内容（实体定义），已拒绝"
+        error = error.__cause__ or error.__context__
     return "Excel文件已损坏或不是有效的.xlsx工作簿"
 
 

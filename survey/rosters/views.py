@@ -49,13 +49,18 @@ def index():
                            latest=browse.latest_versions(), imports=imports)
 
 
+def _upload_form(program_id: int | None = None) -> UploadForm:
+    form = UploadForm()
+    form.program.choices = [SelectChoice(p.id, p.name_zh) for p in roster_programs()]
+    if request.method == "GET" and program_id:
+        form.program.data = program_id
+    return form
+
+
 @bp.route("/upload", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def upload():
-    form = UploadForm()
-    form.program.choices = [SelectChoice(p.id, p.name_zh) for p in roster_programs()]
-    if request.method == "GET" and request.args.get("program", type=int):
-        form.program.data = request.args.get("program", type=int)
+    form = _upload_form(request.args.get("program", type=int))
     if not form.validate_on_submit():
         return render_template("rosters/upload.html", form=form)
     program = db.session.get(Program, form.program.data) or abort(404)
@@ -90,7 +95,8 @@ def _after_start(job: RosterImport):
 def job(import_id: int):
     job = _job(import_id)
     page = db.paginate(report.problems_query(job), per_page=200, error_out=False)
-    return render_template("rosters/import.html", job=job, page=page)
+    form = _upload_form(job.program_id) if job.status is ImportStatus.REFUSED else None
+    return render_template("rosters/import.html", job=job, page=page, form=form)
 
 
 @bp.route("/imports/<int:import_id>/problems.csv")
