@@ -37,6 +37,7 @@ class Vault:
 
     def __init__(self, hash_key: bytes, encryption_key: bytes):
         self._hash_key = hash_key
+        self._encryption_key = encryption_key
         self._aead = AESGCM(encryption_key)
         # HMAC (RFC 2104) with the key's inner and outer SHA-256 states computed once: a roster
         # import hashes two values per row, and OpenSSL's one-shot HMAC redoes this every call.
@@ -44,6 +45,15 @@ class Vault:
         block = block.ljust(64, b"\0")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    @property
+    def hash_key(self) -> bytes:
+        return self._hash_key
+
+    @property
+    def encryption_key(self) -> bytes:
+        """For worker processes of the same import only; never stored anywhere."""
+        return self._encryption_key
 
     @classmethod
     def from_app(cls) -> "Vault":

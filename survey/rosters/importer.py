@@ -8,7 +8,7 @@ file are found at the end from 8-byte prefixes of the ID numbers' HMACs kept in 
 
 import hashlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +36,21 @@ class FirstPass:
     fingerprint: int = 0
     #: Lines that repeat an earlier line's person: line -> the first line.
     duplicates: dict[int, int] = field(default_factory=dict)
+    #: 8-byte prefixes of the staged rows' ID hashes, and their lines, to find duplicates.
+    prefixes: array = field(default_factory=lambda: array("Q"))
+    lines: array = field(default_factory=lambda: array("I"))
+
+    def merge(self, other: "FirstPass") -> None:
+        """Add the counts of another part of the same file."""
+        self.rows += other.rows
+        self.bad_rows += other.bad_rows
+        self.staged += other.staged
+        self.fingerprint = (self.fingerprint + other.fingerprint) % _MOD
+        self.prefixes.extend(other.prefixes)
+        self.lines.extend(other.lines)
+
+    def find_duplicates(self) -> None:
+        self.duplicates = _duplicates(self.prefixes, self.lines)
 
 
 class ProblemSink:
@@ -64,11 +79,20 @@ class ProblemSink:
 def first_pass(roster: RosterFile, checker: RowChecker, stage: Stage, vault: privacy.Vault,
                sink: ProblemSink, progress: Callable[[int, float], None]) -> FirstPass:
     """Read, check, seal and stage every row; return the counts and the duplicates found."""
+    result = read_rows(roster.rows(), checker, stage, vault, sink,
+                       lambda rows: progress(rows, roster.fraction()))
+    result.find_duplicates()
+    progress(result.rows, 1.0)
+    return result
+
+
+def read_rows(rows: Iterable, checker: RowChecker, stage, vault: privacy.Vault, sink,
+              progress: Callable[[int], None] | None = None) -> FirstPass:
+    """Check, seal and stage ``(line, cells)`` rows in batches; problems go to ``sink``."""
     result = FirstPass()
-    prefixes, lines = array("Q"), array("I")
     batch: list[tuple] = []
     check = checker.check
-    for line, cells in roster.rows():
+    for line, cells in rows:
         result.rows += 1
         clean, problems = check(line, cells)
         if problems:
@@ -77,25 +101,24 @@ def first_pass(roster: RosterFile, checker: RowChecker, stage: Stage, vault: pri
             continue
         batch.append((line, clean))
         if len(batch) >= BATCH:
-            _stage(batch, stage, vault, result, prefixes, lines)
+            seal_and_stage(batch, stage, vault, result)
             sink.flush()
-            progress(result.rows, roster.fraction())
+            if progress is not None:
+                progress(result.rows)
             batch = []
-    _stage(batch, stage, vault, result, prefixes, lines)
+    seal_and_stage(batch, stage, vault, result)
     sink.flush()
-    result.duplicates = _duplicates(prefixes, lines)
-    progress(result.rows, 1.0)
     return result
 
 
-def _stage(batch, stage: Stage, vault: privacy.Vault, result: FirstPass, prefixes, lines) -> None:
+def seal_and_stage(batch, stage: Stage, vault: privacy.Vault, result: FirstPass) -> None:
     """Hash, encrypt and mask a batch of clean rows, and write them to the stage."""
     if not batch:
         return
     id_sealed = vault.encrypt_many([clean[1] for _, clean in batch])
     phone_sealed = vault.encrypt_many([clean[2] for _, clean in batch])
     digest, sha256, from_bytes = vault.digest, hashlib.sha256, int.from_bytes
-    add_prefix, add_line = prefixes.append, lines.append
+    add_prefix, add_line = result.prefixes.append, result.lines.append
     rows, total = [], result.fingerprint
     for (line, clean), id_blob, phone_blob in zip(batch, id_sealed, phone_sealed, strict=True):
         name, number, mobile, town_id, village_id, address, amount, paid_on, town, village = clean

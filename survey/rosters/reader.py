@@ -72,12 +72,12 @@ class RosterFile:
         return min(self._line / max(self._max_row, 1), 1.0)
 
     def _open_csv(self) -> Iterator[Row]:
-        encoding = formats.encoding_of(self.path)
+        self.encoding = encoding = formats.encoding_of(self.path)
         self._handle = self.path.open(encoding=encoding, newline="")
         sample = self._handle.read(65536)
         self._handle.seek(0)
         first = sample.split("\n", 1)[0]
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
+        self.delimiter = delimiter = "\t" if first.count("\t") > first.count(",") else ","
         reader = csv.reader(self._handle, delimiter=delimiter)
         return enumerate(reader, start=1)
 

@@ -6,23 +6,27 @@ to a temporary staging table and to the import's report.
 """
 
 import logging
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from survey import privacy
 from survey.extensions import db
 from survey.models import (
     Area,
     ImportStatus,
-    Program,
     RosterColumnMapping,
     RosterImport,
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, columns
+from survey.rosters import apply, columns, parallel
 from survey.rosters.formats import FileProblem
 from survey.rosters.importer import FirstPass, ProblemSink, first_pass
 from survey.rosters.reader import RosterFile
@@ -30,8 +34,18 @@ from survey.rosters.stage import Stage
 from survey.rosters.validate import Areas, RowChecker
 
 log = logging.getLogger(__name__)
+#: CSV files from this size on are read by several processes (see ``parallel``).
+PARALLEL_BYTES = 16 << 20
 #: Called with the share of the file read (0 to 1) as an import goes on; the CLI's progress bar.
 on_progress: Callable[[float], None] | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The program an import writes to."""
+
+    id: int
+    code: str
 
 
 def remembered_mapping(conn: sa.Connection, program_id: int) -> dict[str, str]:
@@ -55,9 +69,12 @@ def _update(conn: sa.Connection, import_id: int, **values) -> None:
 def run(import_id: int, path: Path) -> ImportStatus:
     """Run the import ``import_id`` on the file at ``path``; return how it ended."""
     job = db.session.get(RosterImport, import_id)
-    program, by_id, filename = job.program, job.created_by_id, job.filename
+    # Plain values only from here on: an ORM object touched later would open a transaction
+    # whose locks could stand in the way of the second pass.
+    program = Target(job.program.id, job.program.code)
+    by_id, filename = job.created_by_id, job.filename
     options = (job.file_kind, job.sheet, job.valid_only, job.create_areas)
-    db.session.commit()  # release the session's read transaction before the long work
+    db.session.commit()
     with db.engine.connect() as conn:
         stage = Stage(conn, import_id)
         try:
@@ -89,7 +106,7 @@ def _refuse(conn, import_id: int, message: str) -> ImportStatus:
     return ImportStatus.REFUSED
 
 
-def _run(conn, stage: Stage, import_id: int, program: Program, by_id, filename, path, options):
+def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, path, options):
     kind, sheet, valid_only, create_areas = options
     remembered = remembered_mapping(conn, program.id)
     with RosterFile(path, kind, sheet, remembered) as roster:
@@ -97,8 +114,6 @@ def _run(conn, stage: Stage, import_id: int, program: Program, by_id, filename, 
         if missing := columns.missing(mapping):
             raise FileProblem(f"第{roster.header_line}行（表头）缺少必需的列：" + "、".join(missing)
                               + "。请在“列对应”中指定哪一列是什么")
-        stage.create()
-        conn.commit()
         areas = area_index(conn, create_areas)
         sink = ProblemSink(conn, import_id)
 
@@ -107,8 +122,15 @@ def _run(conn, stage: Stage, import_id: int, program: Program, by_id, filename, 
             if on_progress is not None:
                 on_progress(fraction)
 
-        result = first_pass(roster, RowChecker(mapping, areas), stage, privacy.Vault.from_app(),
-                            sink, progress)
+        parts = _parts(roster, create_areas)
+        stage.create(shared=bool(parts))
+        conn.commit()
+        vault = privacy.Vault.from_app()
+        if parts:
+            setup = _setup(conn, stage, roster, mapping, areas, vault)
+            result = in_parallel(setup, parts, stage, sink, progress)
+        else:
+            result = first_pass(roster, RowChecker(mapping, areas), stage, vault, sink, progress)
     _report_duplicates(conn, stage, sink, result)
     bad_rows = result.bad_rows + len(result.duplicates)
     counts = {"rows_read": result.rows, "bad_rows": bad_rows, "problem_count": sink.count}
@@ -125,6 +147,56 @@ def _run(conn, stage: Stage, import_id: int, program: Program, by_id, filename, 
         _update(conn, import_id, **counts)
         return _refuse(conn, import_id, "文件中没有可导入的数据行")
     return _second_pass(conn, stage, import_id, program, by_id, filename, result, areas, counts)
+
+
+def _parts(roster: RosterFile, create_areas: bool) -> list[parallel.Part] | None:
+    """The parts of a large CSV to read in parallel, or None to read it in this process."""
+    config = current_app.config
+    workers = min(config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
+    if (roster.kind != "csv" or create_areas or workers < 2
+            or roster.size < config.get("ROSTER_PARALLEL_BYTES", PARALLEL_BYTES)):
+        return None
+    parts = parallel.plan(roster.path, roster.encoding, roster.header_line,
+                          config.get("ROSTER_PART_BYTES", parallel.PART_BYTES))
+    return parts if parts and len(parts) > 1 else None
+
+
+def _setup(conn, stage: Stage, roster: RosterFile, mapping, areas: Areas,
+           vault: privacy.Vault) -> parallel.Setup:
+    postgres = conn.dialect.name == "postgresql"
+    url = conn.engine.url.set(drivername="postgresql")
+    return parallel.Setup(
+        path=str(roster.path), encoding=roster.encoding, delimiter=roster.delimiter,
+        mapping=mapping, towns=areas.towns, villages=areas.villages,
+        hash_key=vault.hash_key, encryption_key=vault.encryption_key,
+        conninfo=url.render_as_string(hide_password=False) if postgres else None,
+        table=stage.name, folder=None if postgres else tempfile.mkdtemp(prefix="roster-"),
+    )
+
+
+def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], stage: Stage,
+                sink: ProblemSink, progress) -> FirstPass:
+    """The first pass by worker processes, one part of the file at a time each."""
+    result, done = FirstPass(), 0
+    total = sum(p.end - p.start for p in parts)
+    workers = min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
+    try:
+        with parallel.pool(workers) as pool:
+            for part, (counts, problems, path) in zip(parts, pool.imap(
+                    parallel.work, [(setup, p) for p in parts]), strict=True):
+                if path:
+                    stage.copy_in(path)
+                    os.unlink(path)
+                sink.add(problems)
+                sink.flush()
+                result.merge(counts)
+                done += part.end - part.start
+                progress(result.rows, done / total)
+    finally:
+        if setup.folder:
+            shutil.rmtree(setup.folder, ignore_errors=True)
+    result.find_duplicates()
+    return result
 
 
 def _report_duplicates(conn, stage: Stage, sink: ProblemSink, result: FirstPass) -> None:
@@ -162,7 +234,8 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     apply.insert_people(conn, stage)
     if previous:
         apply.close_entries(conn, stage, program.id, previous)
-    apply.insert_entries(conn, stage, program.id, previous + 1)
+    with apply.foreign_keys_checked_once(conn, result.staged):
+        apply.insert_entries(conn, stage, program.id, previous + 1)
     detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
     version_id = apply.insert_version(
         conn, program_id=program.id, number=previous + 1, filename=filename,

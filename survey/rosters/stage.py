@@ -30,10 +30,21 @@ class Stage:
         self.dialect = conn.dialect.name
         self.name = f"roster_stage_{int(import_id)}"
 
-    def create(self) -> None:
+    def create(self, shared: bool = False) -> None:
+        """A temporary table; ``shared`` makes it an unlogged table other connections can fill
+        (PostgreSQL, for parallel workers), dropped all the same at the end."""
         self.drop()
         columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, _TYPES[self.dialect], strict=True))
-        self.conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {self.name} ({columns})")
+        kind = "UNLOGGED" if shared and self.dialect == "postgresql" else "TEMPORARY"
+        self.conn.exec_driver_sql(f"CREATE {kind} TABLE {self.name} ({columns})")
+
+    def copy_in(self, path: str) -> None:
+        """Append the rows a worker staged in its own SQLite file."""
+        self.conn.commit()
+        self.conn.exec_driver_sql("ATTACH DATABASE ? AS part", (path,))
+        self.conn.exec_driver_sql(f"INSERT INTO {self.name} SELECT * FROM part.stage")
+        self.conn.commit()
+        self.conn.exec_driver_sql("DETACH DATABASE part")
 
     def drop(self) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.name}")
@@ -49,8 +60,7 @@ class Stage:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" * len(COLUMNS))
-            rows = [(*row[:11], _num(row[11]), _iso(row[12]), row[13]) for row in rows]
-            raw.executemany(f"INSERT INTO {self.name} VALUES ({marks})", rows)
+            raw.executemany(f"INSERT INTO {self.name} VALUES ({marks})", map(sqlite_row, rows))
 
     def index(self) -> None:
         """Indexes for comparing with the current version, built once the rows are in."""
@@ -77,6 +87,11 @@ class Stage:
     def fix_area(self, column: str, provisional: int, real: int) -> None:
         self.conn.execute(sa.text(f"UPDATE {self.name} SET {column} = :real WHERE {column} = :p"),
                           {"real": real, "p": provisional})
+
+
+def sqlite_row(row: tuple) -> tuple:
+    """A staged row with its amount and date as text, as SQLite stores them."""
+    return (*row[:11], _num(row[11]), _iso(row[12]), row[13])
 
 
 def _num(value) -> str | None:

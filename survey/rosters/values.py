@@ -15,9 +15,9 @@ from survey.rosters import idnumber, phone
 MAX_NAME = 60
 MAX_ADDRESS = 200
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$")
-#: Cell text -> (value, reason), filled as cells are parsed.
-AMOUNTS: dict[str, tuple] = {"": (None, None)}
-DATES: dict[str, tuple] = {"": (None, None)}
+#: Cell (text, number or date) -> (value, reason), filled as cells are parsed.
+AMOUNTS: dict = {"": (None, None), None: (None, None)}
+DATES: dict = {"": (None, None), None: (None, None)}
 
 
 def text(cell) -> str:
@@ -72,16 +72,18 @@ def address(cell) -> tuple[str | None, str | None]:
 
 
 def amount(cell) -> tuple[Decimal | None, str | None]:
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        cell = repr(round(float(cell), 2))
-    raw = text(cell)
-    if not raw:
-        return None, None
-    known = AMOUNTS.get(raw)
+    """Cached by the cell itself (text or number), so that the next equal cell is a lookup."""
+    if cell.__class__ is bool:
+        return None, "金额不是数字"
+    known = AMOUNTS.get(cell)
     if known is None:
-        known = _parse_amount(raw)
+        if isinstance(cell, int | float):
+            known = _parse_amount(repr(round(float(cell), 2)))
+        else:
+            raw = text(cell)
+            known = _parse_amount(raw) if raw else (None, None)
         if len(AMOUNTS) < 50_000:
-            AMOUNTS[raw] = known
+            AMOUNTS[cell] = known
     return known
 
 
@@ -98,18 +100,20 @@ def _parse_amount(raw: str) -> tuple[Decimal | None, str | None]:
 
 
 def paid_on(cell) -> tuple[date | None, str | None]:
-    if isinstance(cell, datetime):
-        return cell.date(), None
-    if isinstance(cell, date):
-        return cell, None
-    raw = text(cell)
-    if not raw:
-        return None, None
-    known = DATES.get(raw)
+    """Cached by the cell itself (text or an xlsx date), like ``amount``."""
+    known = DATES.get(cell)
     if known is None:
-        known = _parse_date(raw)
+        if isinstance(cell, datetime):
+            known = (cell.date(), None)
+        elif isinstance(cell, date):
+            known = (cell, None)
+        elif isinstance(cell, int | float):
+            known = (None, "日期被存成了数字：请在Excel中把该列设为日期或文本格式")
+        else:
+            raw = text(cell)
+            known = _parse_date(raw) if raw else (None, None)
         if len(DATES) < 50_000:
-            DATES[raw] = known
+            DATES[cell] = known
     return known
 
 
