@@ -121,9 +121,11 @@ def child(url: str, path: str) -> None:
         result = import_file(program, Path(path), by=None)
         seconds = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         assert result.ok, [(e.line, e.reason) for e in result.errors[:5]]
         print(json.dumps({"rows": result.version.row_count, "seconds": seconds,
-                          "peak_mb": peak / 1024, "before_mb": base / 1024}))
+                          "peak_mb": peak / 1024, "before_mb": base / 1024,
+                          "worker_mb": workers / 1024}))
         db.engine.dispose()
 
 
@@ -154,8 +156,11 @@ def plain_copy(path: Path) -> float:
 def show(label: str, figures: dict, target: float) -> None:
     rate = figures["rows"] / figures["seconds"]
     verdict = "meets" if rate >= target else f"MISSES by {100 * (1 - rate / target):.0f}%"
-    print(f"{label:<34} {figures['rows']:>9,} rows {figures['seconds']:7.1f} s "
-          f"{rate:>9,.0f} rows/s  peak {figures['peak_mb']:6.0f} MB   ({verdict} {target:,.0f}/s)")
+    print(f"{label:<22} {figures['rows']:>9,} rows {figures['seconds']:6.1f} s "
+          f"{rate:>7,.0f} rows/s ({verdict} {target:,.0f}/s); peak memory "
+          f"{figures['peak_mb']:.0f} MB (app loaded: {figures['before_mb']:.0f} MB)"
+          + (f", each worker process {figures['worker_mb']:.0f} MB"
+             if figures["worker_mb"] else ""))
 
 
 def main() -> None:
@@ -179,8 +184,9 @@ def main() -> None:
     for backend in backends:
         figures = run_child(backend, "csv", csv_path)
         show(f"CSV into {backend}", figures, 50_000)
-        if figures["peak_mb"] > 300:
-            print(f"  peak memory MISSES 300 MB by {figures['peak_mb'] - 300:.0f} MB")
+        total = figures["peak_mb"] + 2 * figures["worker_mb"]
+        print(f"  memory, main process + 2 workers at their peaks: {total:.0f} MB "
+              f"({'within' if total <= 300 else 'OVER'} 300 MB)")
         if backend == "postgresql":
             copy = plain_copy(csv_path)
             print(f"  plain PostgreSQL COPY of the same file: {copy:.1f} s; import / COPY = "

@@ -87,3 +87,35 @@ def test_the_worker_needs_redis(app, runner):
     app.config["REDIS_URL"] = None
     result = runner.invoke(args=["roster", "worker", "--burst"])
     assert result.exit_code != 0 and "REDIS_URL" in result.output
+
+
+def test_the_page_of_a_running_import_shows_its_progress(app, client, make_user, district):
+    from survey.catalog.service import program_by_code
+
+    make_user("admin", username="boss")
+    client.login("boss")
+    with app.app_context():
+        job = RosterImport(program_id=program_by_code("cataract").id, filename="大名册.csv",
+                           file_kind="csv", status=ImportStatus.RUNNING, progress=0.42,
+                           rows_read=420_000)
+        db.session.add(job)
+        db.session.commit()
+        url = f"/rosters/imports/{job.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in page and '<progress max="100" value="42">' in page
+    assert "已读取420000行（约42%）" in page and "正在导入" in page
+
+
+def test_stale_uploads_are_purged(app, client, runner, make_user, district, upload_dir):
+    make_user("admin", username="boss")
+    client.login("boss")
+    rows = roster_rows(3)
+    rows[0][1] = wrong_check_digit(rows[0][1])
+    upload(client, app, roster_csv(rows))  # refused: its upload is kept for "valid rows only"
+    assert len(list(upload_dir.iterdir())) == 1
+    with app.app_context():
+        for job in db.session.scalars(sa.select(RosterImport)):
+            job.created_at -= jobs.KEEP_REFUSED * 2
+        db.session.commit()
+    result = runner.invoke(args=["roster", "purge"])
+    assert "已删除1个过期的上传文件" in result.output and not list(upload_dir.iterdir())
