@@ -144,7 +144,8 @@ def insert_entries(conn: sa.Connection, stage: Stage, program_id: int, number: i
         f"phone_hash, phone_mask, town_id, village_id, address, amount, paid_on, content_hash) "
         f"SELECT :p, p.id, :n, s.name, s.phone_encrypted, s.phone_hash, s.phone_mask, s.town_id, "
         f"s.village_id, s.address, s.amount, s.paid_on, s.content_hash "
-        f"FROM {stage.name} s JOIN person p ON p.id_hash = s.id_hash {keep}"
+        # In person order: SQLite then walks the person index once instead of at random.
+        f"FROM {stage.name} s JOIN person p ON p.id_hash = s.id_hash {keep} ORDER BY p.id"
     ), {"p": program_id, "n": number})
 
 

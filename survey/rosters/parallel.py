@@ -17,16 +17,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
-
 from survey import privacy
-from survey.rosters.importer import FirstPass, read_rows
-from survey.rosters.stage import COLUMNS, sqlite_row
+from survey.rosters.seal import COLUMNS, FirstPass, read_rows, sqlite_row
 from survey.rosters.validate import Areas, Problem, RowChecker
 
 BLOCK = 4 << 20
-#: A part of about this size: small enough to read whole in a worker.
-PART_BYTES = 6 << 20
+#: A part of about this size: small enough to read whole (some 10 MB once decoded).
+PART_BYTES = 2 << 20
 
 
 @dataclass(frozen=True)
@@ -109,7 +106,7 @@ class _Problems:
 
 
 class _PostgresStage:
-    def __init__(self, conn: psycopg.Connection, table: str):
+    def __init__(self, conn, table: str):
         self.conn, self.table = conn, table
 
     def write(self, rows: list[tuple]) -> None:
@@ -143,8 +140,11 @@ def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str 
     vault = privacy.Vault(setup.hash_key, setup.encryption_key)
     problems = _Problems()
     if setup.conninfo:
+        import psycopg  # only where PostgreSQL is used
+
         with psycopg.connect(setup.conninfo) as conn:
             result = read_rows(rows, checker, _PostgresStage(conn, setup.table), vault, problems)
+        result.peak_mb = peak_mb()
         return result, problems.items, None
     path = os.path.join(setup.folder, f"part-{part.start}.sqlite")
     conn = sqlite3.connect(path, isolation_level=None)
@@ -153,7 +153,24 @@ def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str 
     result = read_rows(rows, checker, _SqliteStage(conn), vault, problems)
     conn.execute("COMMIT")
     conn.close()
+    result.peak_mb = peak_mb()
     return result, problems.items, path
+
+
+def peak_mb() -> float:
+    """This process's own peak memory (VmHWM), in MB; 0 where /proc is not there.
+
+    Not ``ru_maxrss``: Linux carries the high-water mark of the process that forked over the exec
+    of a spawned worker, so a worker would report the main process's size.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def work(arguments: tuple[Setup, Part]):
@@ -161,5 +178,6 @@ def work(arguments: tuple[Setup, Part]):
 
 
 def pool(workers: int):
-    """Worker processes started afresh ("spawn"): they import only what a part needs."""
+    """Worker processes started afresh ("spawn", never a fork of a process holding database
+    connections and threads): they import only what a part needs, some 60 MB."""
     return multiprocessing.get_context("spawn").Pool(workers)

@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,9 @@ from survey.models import (
 )
 from survey.rosters import apply, columns, parallel
 from survey.rosters.formats import FileProblem
-from survey.rosters.importer import FirstPass, ProblemSink, first_pass
+from survey.rosters.importer import ProblemSink, first_pass
 from survey.rosters.reader import RosterFile
+from survey.rosters.seal import FirstPass
 from survey.rosters.stage import Stage
 from survey.rosters.validate import Areas, RowChecker
 
@@ -131,6 +133,13 @@ def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, p
             result = in_parallel(setup, parts, stage, sink, progress)
         else:
             result = first_pass(roster, RowChecker(mapping, areas), stage, vault, sink, progress)
+    return _decide(conn, stage, import_id, program, by_id, filename, valid_only, result, areas,
+                   sink)
+
+
+def _decide(conn, stage: Stage, import_id: int, program: Target, by_id, filename,
+            valid_only: bool, result: FirstPass, areas: Areas, sink: ProblemSink):
+    """Refuse the file, or leave its bad rows out when the admin said so, and write the rest."""
     _report_duplicates(conn, stage, sink, result)
     bad_rows = result.bad_rows + len(result.duplicates)
     counts = {"rows_read": result.rows, "bad_rows": bad_rows, "problem_count": sink.count}
@@ -176,26 +185,47 @@ def _setup(conn, stage: Stage, roster: RosterFile, mapping, areas: Areas,
 
 def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], stage: Stage,
                 sink: ProblemSink, progress) -> FirstPass:
-    """The first pass by worker processes, one part of the file at a time each."""
-    result, done = FirstPass(), 0
-    total = sum(p.end - p.start for p in parts)
-    workers = min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
+    """The first pass shared by this process and ``ROSTER_WORKERS - 1`` worker processes.
+
+    This process takes a part whenever the workers are busy, so that with two cores one extra
+    process (not two) is started and the memory of the app is not loaded twice.
+    """
+    result, done, total = FirstPass(), 0, sum(p.end - p.start for p in parts)
+    workers = min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1) - 1
+    waiting, running = deque(parts), deque()
+
+    def take(part: parallel.Part, outcome, worker: bool) -> None:
+        nonlocal done
+        counts, problems, path = outcome
+        if not worker:
+            counts.peak_mb = 0.0  # this process's own memory is its own ru_maxrss
+        if path:
+            stage.copy_in(path)
+            os.unlink(path)
+        sink.add(problems)
+        sink.flush()
+        result.merge(counts)
+        done += part.end - part.start
+        progress(result.rows, done / total)
+
     try:
         with parallel.pool(workers) as pool:
-            for part, (counts, problems, path) in zip(parts, pool.imap(
-                    parallel.work, [(setup, p) for p in parts]), strict=True):
-                if path:
-                    stage.copy_in(path)
-                    os.unlink(path)
-                sink.add(problems)
-                sink.flush()
-                result.merge(counts)
-                done += part.end - part.start
-                progress(result.rows, done / total)
+            while waiting or running:
+                while waiting and len(running) < 2 * workers:  # one queued behind each
+                    part = waiting.popleft()
+                    running.append((part, pool.apply_async(parallel.work, ((setup, part),))))
+                if waiting:
+                    part = waiting.popleft()
+                    take(part, parallel.stage_part(setup, part), worker=False)
+                while running and (running[0][1].ready() or not waiting):
+                    part, pending = running.popleft()
+                    take(part, pending.get(), worker=True)
     finally:
         if setup.folder:
             shutil.rmtree(setup.folder, ignore_errors=True)
     result.find_duplicates()
+    log.info("roster first pass: %d rows in %d parts, %d worker processes",
+             result.rows, len(parts), workers, extra={"worker_peak_mb": result.peak_mb})
     return result
 
 

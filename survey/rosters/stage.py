@@ -6,12 +6,10 @@ the import dies. Rows go in by COPY on PostgreSQL and by ``executemany`` in larg
 SQLite, never one ORM object per row.
 """
 
-from datetime import date
-
 import sqlalchemy as sa
 
-COLUMNS = ("line", "id_hash", "id_encrypted", "id_mask", "name", "phone_hash", "phone_encrypted",
-           "phone_mask", "town_id", "village_id", "address", "amount", "paid_on", "content_hash")
+from survey.rosters.seal import COLUMNS, sqlite_row
+
 _TYPES = {
     "postgresql": ("integer", "varchar(64)", "bytea", "varchar(18)", "varchar(60)",
                    "varchar(64)", "bytea", "varchar(20)", "integer", "integer", "varchar(200)",
@@ -87,16 +85,3 @@ class Stage:
     def fix_area(self, column: str, provisional: int, real: int) -> None:
         self.conn.execute(sa.text(f"UPDATE {self.name} SET {column} = :real WHERE {column} = :p"),
                           {"real": real, "p": provisional})
-
-
-def sqlite_row(row: tuple) -> tuple:
-    """A staged row with its amount and date as text, as SQLite stores them."""
-    return (*row[:11], _num(row[11]), _iso(row[12]), row[13])
-
-
-def _num(value) -> str | None:
-    return str(value) if value is not None else None
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
