@@ -81,8 +81,9 @@ def create_admin_command(username: str, password: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from survey.rosters.cli import roster_cli
     from survey.rounds.cli import sample_group
 
-    for command in (setup_command, demo_command, create_admin_command, sample_group):
+    for command in (setup_command, demo_command, create_admin_command, roster_cli, sample_group):
         app.cli.add_command(command)
 

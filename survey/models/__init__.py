@@ -14,6 +14,12 @@ from survey.models.questionnaire import (
     Section,
 )
 from survey.models.roster import Person, RosterEntry, RosterVersion
+from survey.models.roster_import import (
+    ImportStatus,
+    RosterColumnMapping,
+    RosterImport,
+    RosterImportProblem,
+)
 from survey.models.round import (
     Allocation,
     Coordination,
@@ -29,8 +35,10 @@ from survey.models.user import LoginAttempt, Role, User
 
 __all__ = [
     "Allocation", "Answer", "Area", "AreaKind", "AuditEvent", "Base", "Case", "ContactAttempt",
-    "Coordination", "LoginAttempt", "Mode", "PeriodKind", "Person", "Program", "ProgramKind",
-    "Question", "QuestionRole", "QuestionType", "Questionnaire", "QuestionnaireVersion", "Response",
-    "Role", "RosterEntry", "RosterVersion", "Round", "RoundProgram", "SampleDesign", "SampleDraw",
-    "SampleUnit", "SampledFrom", "Section", "SizeBasis", "User", "utcnow",
+    "Coordination", "ImportStatus", "LoginAttempt", "Mode", "PeriodKind", "Person", "Program",
+    "ProgramKind", "Question", "QuestionRole", "QuestionType", "Questionnaire",
+    "QuestionnaireVersion", "Response", "Role", "RosterColumnMapping", "RosterEntry",
+    "RosterImport", "RosterImportProblem", "RosterVersion", "Round", "RoundProgram",
+    "SampleDesign", "SampleDraw", "SampleUnit", "SampledFrom", "Section", "SizeBasis", "User",
+    "utcnow",
 ]

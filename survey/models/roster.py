@@ -5,7 +5,7 @@ number; the ID and phone numbers themselves are stored only encrypted, with a di
 A roster entry is valid over a range of version numbers, so a new version stores only what changed.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -75,13 +75,18 @@ class RosterEntry(Base):
     #: The name as the department's list spells it.
     name: Mapped[str] = mapped_column(sa.String(60))
     phone_encrypted: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
-    phone_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    #: Not indexed: phone searches run inside one version, and an index on a random hash
+    #: costs more than half of a large import on SQLite.
+    phone_hash: Mapped[str | None] = mapped_column(sa.String(64))
     phone_mask: Mapped[str | None] = mapped_column(sa.String(20))
     town_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
-    #: SHA-256 of the entry's content, to tell a changed person from an unchanged one.
+    #: 发放日期, when the department says it paid or served this person.
+    paid_on: Mapped[date | None]
+    #: SHA-256 of the entry's content (keyed hashes, never plain numbers, go into it), to tell a
+    #: changed person from an unchanged one; equal hashes imply the same person.
     content_hash: Mapped[str] = mapped_column(sa.String(64))
 
     person: Mapped[Person] = relationship()

@@ -1,0 +1,207 @@
+"""Roster import benchmark: a 1,000,000-row CSV and a 100,000-row xlsx, on SQLite and PostgreSQL.
+
+Run from the repository root (PostgreSQL on 127.0.0.1 with trust auth, as in CI)::
+
+    python bench/bench_roster_import.py                 # everything
+    python bench/bench_roster_import.py --rows 200000   # a smaller CSV
+    python bench/bench_roster_import.py --no-pg         # SQLite only
+
+Targets (issue 4): at least 50,000 rows/s end to end (reading, validation, HMAC, AES-GCM,
+writing) and at most 300 MB peak memory for the CSV; at least 10,000 rows/s for the xlsx; and,
+side by side, a plain PostgreSQL ``COPY`` of the same CSV into a table of text columns, printed as
+the ratio import time / COPY time (aim: within 10x). Each import runs in a fresh child process
+against a fresh database, so its peak resident memory (``ru_maxrss``) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+HEADER = ["序号", "姓名", "身份证号", "联系电话", "街镇", "村居", "住址", "发放金额", "发放日期"]
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def people(rows: int, seed: int = 2011):
+    """Valid, distinct, realistic rows in the demo district's towns and villages."""
+    from survey.demo.district import TOWNS
+    from survey.demo.people import GIVEN, SURNAMES
+
+    rng = random.Random(seed)
+    places = [(town, village) for (town, _), villages in TOWNS.items() for village in villages]
+    start = date(1935, 1, 1)
+    for index in range(rows):
+        born = start + timedelta(days=index % 21900)
+        first17 = f"340199{born:%Y%m%d}{index // 21900:03d}"
+        check = "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+        town, village = places[index % len(places)]
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2, 2))))
+        yield [index + 1, name, first17 + check, f"13{rng.randrange(10**9):09d}", town, village,
+               f"{village}{rng.randrange(1, 200)}号", f"{rng.choice((85, 120, 260, 330))}.00",
+               f"2011-{rng.randrange(1, 13):02d}-15"]
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(people(rows))
+
+
+def write_xlsx(path: Path, rows: int) -> None:
+    """A workbook as Excel writes it: shared strings, amounts as numbers, dates as dates."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("名册")
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    text = book.add_format({"num_format": "@"})
+    sheet.write_row(0, 0, HEADER)
+    for index, row in enumerate(people(rows, seed=7), start=1):
+        sheet.write_number(index, 0, row[0])
+        for column in (1, 4, 5, 6):
+            sheet.write_string(index, column, row[column])
+        sheet.write_string(index, 2, row[2], text)
+        sheet.write_string(index, 3, row[3], text)
+        sheet.write_number(index, 7, float(row[7]))
+        sheet.write_datetime(index, 8, datetime.strptime(row[8], "%Y-%m-%d"), day)
+    book.close()
+
+
+def fresh_database(backend: str, tag: str) -> str:
+    if backend == "sqlite":
+        path = Path(f"/tmp/bench_roster_{tag}.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = f"bench_roster_{tag}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + "/" + name
+
+
+def child(url: str, path: str) -> None:
+    """Import one file into a fresh database; print the figures as JSON."""
+    import base64
+    import logging
+
+    from flask_migrate import upgrade
+
+    from survey import create_app
+    from survey.catalog.service import load_catalog, program_by_code
+    from survey.demo.district import _areas
+    from survey.extensions import db
+    from survey.rosters.service import import_file
+
+    workers = []
+
+    class Peak(logging.Handler):
+        def emit(self, record):
+            workers.append(getattr(record, "worker_peak_mb", 0.0))
+
+    logging.getLogger("survey.rosters.runner").addHandler(Peak())
+    logging.getLogger("survey.rosters.runner").setLevel(logging.INFO)
+    key = base64.urlsafe_b64encode(b"k" * 32).decode()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PII_HASH_KEY": key,
+                      "PII_ENCRYPTION_KEY": key.replace("a", "b"), "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        load_catalog()
+        _areas()
+        program = program_by_code("rural_dibao")
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.perf_counter()
+        result = import_file(program, Path(path), by=None)
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        assert result.ok, [(e.line, e.reason) for e in result.errors[:5]]
+        print(json.dumps({"rows": result.version.row_count, "seconds": seconds,
+                          "peak_mb": peak / 1024, "before_mb": base / 1024,
+                          "worker_mb": max(workers, default=0.0)}))
+        db.engine.dispose()
+
+
+def run_child(backend: str, tag: str, path: Path) -> dict:
+    url = fresh_database(backend, tag)
+    out = subprocess.run([sys.executable, __file__, "--child", url, str(path)], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": ""})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def plain_copy(path: Path) -> float:
+    """A plain COPY of the CSV into a table of text columns: the floor for any import."""
+    import psycopg
+
+    url = fresh_database("postgresql", "copy").replace("postgresql+psycopg://", "postgresql://")
+    columns = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    with psycopg.connect(url) as conn:
+        conn.execute(f"CREATE TABLE plain ({columns})")
+        start = time.perf_counter()
+        with conn.cursor().copy("COPY plain FROM STDIN (FORMAT csv, HEADER true)") as copy, \
+                path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        return time.perf_counter() - start
+
+
+def show(label: str, figures: dict, target: float) -> None:
+    rate = figures["rows"] / figures["seconds"]
+    verdict = "meets" if rate >= target else f"MISSES by {100 * (1 - rate / target):.0f}%"
+    print(f"{label:<22} {figures['rows']:>9,} rows {figures['seconds']:6.1f} s "
+          f"{rate:>7,.0f} rows/s ({verdict} {target:,.0f}/s); peak memory "
+          f"{figures['peak_mb']:.0f} MB (app loaded: {figures['before_mb']:.0f} MB)"
+          + (f", worker process {figures['worker_mb']:.0f} MB"
+             if figures["worker_mb"] else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("URL", "FILE"))
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    backends = ["sqlite"] + ([] if args.no_pg else ["postgresql"])
+    csv_path = Path(f"/tmp/bench_roster_{args.rows}.csv")
+    xlsx_path = Path(f"/tmp/bench_roster_{args.xlsx_rows}.xlsx")
+    if not csv_path.exists():
+        write_csv(csv_path, args.rows)
+    if not xlsx_path.exists():
+        write_xlsx(xlsx_path, args.xlsx_rows)
+    sizes = csv_path.stat().st_size / 1e6, xlsx_path.stat().st_size / 1e6
+    print(f"CSV {sizes[0]:.0f} MB, xlsx {sizes[1]:.0f} MB; {os.cpu_count()} cores")
+    for backend in backends:
+        figures = run_child(backend, "csv", csv_path)
+        show(f"CSV into {backend}", figures, 50_000)
+        total = figures["peak_mb"] + figures["worker_mb"]
+        print(f"  memory, the import process and its worker, both at their peaks: {total:.0f} MB"
+              f" ({'within' if total <= 300 else 'OVER'} 300 MB)")
+        if backend == "postgresql":
+            copy = plain_copy(csv_path)
+            print(f"  plain PostgreSQL COPY of the same file: {copy:.1f} s; import / COPY = "
+                  f"{figures['seconds'] / copy:.1f}x (aim: within 10x)")
+    for backend in backends:
+        show(f"xlsx into {backend}", run_child(backend, "xlsx", xlsx_path), 10_000)
+
+
+if __name__ == "__main__":
+    main()

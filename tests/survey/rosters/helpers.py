@@ -1,0 +1,56 @@
+"""Roster files as departments send them, and the uploads and counts the tests need."""
+
+import io
+import time
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from survey.extensions import db
+from tests.fixtures import program_id
+
+HEADER = ("姓名", "身份证号", "联系电话", "街镇", "村居")
+
+
+def upload(client, app, data: bytes, code="cataract", filename="名册.csv", **fields):
+    """Post a file through the upload form, as the clerk does; follow nothing."""
+    form = {"program": program_id(app, code), "file": (io.BytesIO(data), filename)}
+    form.update(fields)
+    return client.submit("/rosters/upload", form, page="/rosters/upload",
+                         content_type="multipart/form-data")
+
+
+def count(app, model, *where) -> int:
+    with app.app_context():
+        query = sa.select(sa.func.count()).select_from(model)
+        return db.session.scalar(query.where(*where) if where else query)
+
+
+def xlsx(rows, header=HEADER, title: str | None = None, sheet: str = "Sheet1") -> bytes:
+    """An xlsx workbook; cells keep their Python types (a float ID is what Excel does)."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    if title:
+        ws.append([title])
+    ws.append(list(header))
+    for row in rows:
+        ws.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def wait_until_finished(client, url: str, seconds: float = 60) -> str:
+    """Reload an import's page, as its refresh does, until it stops refreshing."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = client.get(url).get_data(as_text=True)
+        if 'http-equiv="refresh"' not in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError(f"import at {url} still running after {seconds} s")
+
+
+def wrong_check_digit(number: str) -> str:
+    return number[:17] + ("0" if number[-1] != "0" else "1")
