@@ -16,6 +16,7 @@ from sampling import estimate
 from survey.auth.access import program_ids_in_scope, town_ids_in_scope
 from survey.models import Program, QuestionRole, Role, Round, User
 from survey.reports.data import ProgramData, drawn_counts, round_data
+from survey.reports.outcomes import Outcomes, round_outcomes
 from survey.reports.rates import FLAG_BELOW, RATES, SATISFACTION_SCORES, SUPPRESS_BELOW, RateRule
 
 SIMPLE_DESIGNS = ("simple_random",)
@@ -43,6 +44,8 @@ class ProgramFigures:
     figures: dict[str, Figure] = field(default_factory=dict)
     #: True when the intervals are simple-sample ones (Wilson, t), False for design-based ones.
     simple: bool = True
+    #: AAPOR outcome rates of the program's cases so far (None before any case exists).
+    outcomes: Outcomes | None = None
 
 
 def _design(data: ProgramData, inside: np.ndarray) -> dict:
@@ -100,6 +103,7 @@ def round_figures(round_: Round, user: User) -> list[ProgramFigures]:
     """Every program of the round the user may read, with its figures."""
     programs, towns = program_ids_in_scope(user), town_ids_in_scope(user)
     data, counts = round_data(round_), drawn_counts(round_, towns)
+    outcomes = round_outcomes(round_, towns)
     result = []
     for rp in sorted(round_.programs, key=lambda rp: rp.program.position):
         program = rp.program
@@ -110,6 +114,7 @@ def round_figures(round_: Round, user: User) -> list[ProgramFigures]:
         scope = np.ones(rows.size, bool) if towns is None else np.isin(rows.towns, list(towns))
         item.figures = figures_for(rows, scope, delivery=program.has_delivery)
         item.simple = _is_simple(rows)
+        item.outcomes = outcomes.get(program.id)
         result.append(item)
     return result
 

@@ -130,3 +130,28 @@ def test_surveyors_cannot_read_the_dashboard(app, client, interviewed_round, mak
     make_user("surveyor", username="s")
     client.login("s")
     assert client.get(f"/reports/rounds/{interviewed_round}").status_code == 403
+
+
+def test_response_rates_follow_aapor(app, client, interviewed_round, make_user):
+    from survey.fieldwork.service import record_attempt
+    from survey.models import Mode
+
+    with app.app_context():
+        surveyor = db.session.scalar(sa.select(User).where(User.role == "surveyor"))
+        open_cases = db.session.scalars(sa.select(Case).where(~Case.response.has())
+                                        .order_by(Case.id)).all()
+        record_attempt(open_cases[0], surveyor, "2.11", "不愿意", Mode.PHONE)  # a refusal
+        cases = db.session.scalar(sa.select(sa.func.count()).select_from(Case))
+        admin = make_user("admin")
+        (cataract,) = round_figures(db.session.get(Round, interviewed_round),
+                                    db.session.get(User, admin.id))
+    # a released reserve (if any) is a new case nobody has tried yet: unknown eligibility
+    assert cataract.outcomes.counts == {"I": 28, "R": 1, "UH": cases - 29}
+    rates = cataract.outcomes.rates
+    assert rates.rr1 == pytest.approx(28 / cases)  # I / (I + P + R + NC + O + UH + UO)
+    assert rates.coop1 == pytest.approx(28 / 29)  # I / (I + P + R + O)
+    assert rates.ref1 == pytest.approx(1 / cases)
+    make_user("admin", username="boss")
+    client.login("boss")
+    page = client.get(f"/reports/rounds/{interviewed_round}").get_data(as_text=True)
+    assert f"{100 * 28 / cases:.1f}%" in page.split("data-outcomes")[1].split("</p>")[0]
