@@ -10,7 +10,8 @@ Targets (issue 4): at least 50,000 rows/s end to end (reading, validation, HMAC,
 writing) and at most 300 MB peak memory for the CSV; at least 10,000 rows/s for the xlsx; and,
 side by side, a plain PostgreSQL ``COPY`` of the same CSV into a table of text columns, printed as
 the ratio import time / COPY time (aim: within 10x). Each import runs in a fresh child process
-against a fresh database, so its peak resident memory (``ru_maxrss``) is its own.
+against a fresh database, and its peak resident memory is read from /proc (VmHWM), which, unlike
+``ru_maxrss``, does not carry over the high-water mark of the process that started it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
@@ -107,13 +107,15 @@ def child(url: str, path: str) -> None:
     from survey.catalog.service import load_catalog, program_by_code
     from survey.demo.district import _areas
     from survey.extensions import db
+    from survey.rosters.parallel import peak_mb
     from survey.rosters.service import import_file
 
-    workers = []
+    workers, phases = [], {}
 
     class Peak(logging.Handler):
         def emit(self, record):
             workers.append(getattr(record, "worker_peak_mb", 0.0))
+            phases.update(getattr(record, "phases", {}))
 
     logging.getLogger("survey.rosters.runner").addHandler(Peak())
     logging.getLogger("survey.rosters.runner").setLevel(logging.INFO)
@@ -125,15 +127,15 @@ def child(url: str, path: str) -> None:
         load_catalog()
         _areas()
         program = program_by_code("rural_dibao")
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        base = peak_mb()
         start = time.perf_counter()
         result = import_file(program, Path(path), by=None)
         seconds = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = peak_mb()
         assert result.ok, [(e.line, e.reason) for e in result.errors[:5]]
         print(json.dumps({"rows": result.version.row_count, "seconds": seconds,
-                          "peak_mb": peak / 1024, "before_mb": base / 1024,
-                          "worker_mb": max(workers, default=0.0)}))
+                          "peak_mb": peak, "before_mb": base,
+                          "worker_mb": max(workers, default=0.0), "phases": phases}))
         db.engine.dispose()
 
 
@@ -169,6 +171,8 @@ def show(label: str, figures: dict, target: float) -> None:
           f"{figures['peak_mb']:.0f} MB (app loaded: {figures['before_mb']:.0f} MB)"
           + (f", worker process {figures['worker_mb']:.0f} MB"
              if figures["worker_mb"] else ""))
+    print("  " + ", ".join(f"{name} {seconds:.1f} s"
+                           for name, seconds in figures["phases"].items()))
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Literal
 
-from scipy import special, stats
+from scipy import special  # not scipy.stats: some 70 MB and a second to import
 
 SimpleMethod = Literal["wilson", "clopper-pearson", "jeffreys", "agresti-coull"]
 DesignMethod = Literal["logit", "beta", "mean"]
@@ -25,7 +25,7 @@ def normal_quantile(level: float) -> float:
 
 def t_quantile(level: float, df: float) -> float:
     """Return t with P(|T| <= t) = level for Student's t on ``df`` degrees of freedom."""
-    return float(stats.t.ppf(0.5 + level / 2.0, df))
+    return float(special.stdtrit(df, 0.5 + level / 2.0))
 
 
 def wilson(x: int, n: int, level: float) -> Interval:
@@ -98,7 +98,7 @@ def korn_graubard_n(p: float, n_eff: float, n: int, df: float, level: float) -> 
     Korn & Graubard (1998, eq. 3) and R's ``svyciprop``.
     """
     alpha = 1.0 - level
-    ratio = stats.t.ppf(alpha / 2.0, n - 1) / stats.t.ppf(alpha / 2.0, df)
+    ratio = special.stdtrit(n - 1, alpha / 2.0) / special.stdtrit(df, alpha / 2.0)
     m = n_eff * ratio * ratio
     low = 0.0 if p == 0.0 else float(special.betaincinv(m * p, m * (1.0 - p) + 1.0, alpha / 2))
     high = 1.0 if p == 1.0 else float(special.betaincinv(m * p + 1.0, m * (1.0 - p), 1 - alpha / 2))

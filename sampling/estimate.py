@@ -13,7 +13,7 @@ import math
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from sampling import _linear
 from sampling._checks import as_binary, as_mask, as_vector, check_level, choose
@@ -259,8 +259,9 @@ def difference(a: Estimate, b: Estimate, *, level: float = 0.95) -> Difference:
     if se == 0.0:
         p_value = 1.0 if estimate == 0.0 else 0.0
     else:
-        reference = stats.norm if dof is None else stats.t(dof)
-        p_value = float(2.0 * reference.sf(abs(estimate) / se))
+        score = abs(estimate) / se
+        tail = special.ndtr(-score) if dof is None else special.stdtr(dof, -score)
+        p_value = float(2.0 * tail)
     half = quantile * se
     return Difference(estimate, se, estimate - half, estimate + half, p_value, dof, level)
 

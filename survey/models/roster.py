@@ -19,10 +19,13 @@ from survey.models.user import User
 
 class Person(Base):
     __tablename__ = "person"
+    #: A unique index, not a table constraint: a large import on SQLite drops and rebuilds it
+    #: (see ``rosters.apply.insert_people``), which SQLite allows only for an index.
+    __table_args__ = (sa.Index("ix_person_id_hash", "id_hash", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: HMAC-SHA256 of the normalised ID number, hex: matching and de-duplication without plain text.
-    id_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    id_hash: Mapped[str] = mapped_column(sa.String(64))
     #: The ID number, AES-GCM encrypted with the configured key.
     id_encrypted: Mapped[bytes] = mapped_column(sa.LargeBinary)
     #: 3401**********123X, what lists and reports show.

@@ -33,6 +33,8 @@ class Stage:
         (PostgreSQL, for parallel workers), dropped all the same at the end."""
         self.drop()
         columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, _TYPES[self.dialect], strict=True))
+        # The person a row is for, where the district already knows them (see apply.people).
+        columns += ", person_id integer"
         kind = "UNLOGGED" if shared and self.dialect == "postgresql" else "TEMPORARY"
         self.conn.exec_driver_sql(f"CREATE {kind} TABLE {self.name} ({columns})")
 
@@ -40,12 +42,23 @@ class Stage:
         """Append the rows a worker staged in its own SQLite file."""
         self.conn.commit()
         self.conn.exec_driver_sql("ATTACH DATABASE ? AS part", (path,))
-        self.conn.exec_driver_sql(f"INSERT INTO {self.name} SELECT * FROM part.stage")
+        self.conn.exec_driver_sql(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) "
+                                  f"SELECT * FROM part.stage")
         self.conn.commit()
         self.conn.exec_driver_sql("DETACH DATABASE part")
 
     def drop(self) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.name}")
+
+    def discard(self) -> None:
+        """Drop the table at the end of an import. On SQLite the connection is closed instead:
+        its temporary tables vanish with it at once, where dropping a million rows takes
+        seconds."""
+        if self.dialect == "sqlite":
+            self.conn.invalidate()
+        else:
+            self.drop()
+            self.conn.commit()
 
     def write(self, rows: list[tuple]) -> None:
         if not rows:
@@ -58,7 +71,8 @@ class Stage:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" * len(COLUMNS))
-            raw.executemany(f"INSERT INTO {self.name} VALUES ({marks})", map(sqlite_row, rows))
+            raw.executemany(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES ({marks})",
+                            map(sqlite_row, rows))
 
     def index(self) -> None:
         """Indexes for comparing with the current version, built once the rows are in."""

@@ -1,0 +1,88 @@
+"""The bulk paths of a large import give the same roster as the ordinary ones.
+
+A large import takes people's ids from line numbers, rebuilds the person hash index on SQLite and
+checks roster_entry's foreign keys once on PostgreSQL. The threshold is lowered here so that a
+small file takes those paths.
+"""
+
+import sqlalchemy as sa
+
+from survey import privacy
+from survey.extensions import db
+from survey.models import Person, Program, RosterEntry
+from survey.rosters import apply
+from tests.fixtures import roster_rows
+from tests.survey.rosters.helpers import count
+
+
+def _people_by_id_number(app) -> dict[str, list[int]]:
+    """ID number -> the ids of the people whose encrypted ID is that number."""
+    with app.app_context():
+        vault = privacy.Vault.from_app()
+        found: dict[str, list[int]] = {}
+        for person_id, sealed in db.session.execute(sa.select(Person.id, Person.id_encrypted)):
+            found.setdefault(vault.decrypt(sealed), []).append(person_id)
+        return found
+
+
+def _entries(app, program_code: str) -> dict[str, str]:
+    """ID number -> name on the program's current roster, through each entry's person."""
+    with app.app_context():
+        vault = privacy.Vault.from_app()
+        rows = db.session.execute(
+            sa.select(Person.id_encrypted, RosterEntry.name)
+            .join(Person, Person.id == RosterEntry.person_id)
+            .join(Program, Program.id == RosterEntry.program_id)
+            .where(Program.code == program_code,
+                   RosterEntry.last_version.is_(None)))
+        return {vault.decrypt(sealed): name for sealed, name in rows}
+
+
+def test_bulk_imports_keep_one_person_per_id_number(app, make_roster, monkeypatch):
+    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+    first, second = roster_rows(30), roster_rows(12, seed=9)
+    make_roster("cataract", rows=first)
+    # A second program shares ten people with the first and brings twelve new ones.
+    make_roster("wubao", rows=first[5:15] + second)
+    people = _people_by_id_number(app)
+    assert len(people) == 42 and all(len(ids) == 1 for ids in people.values())
+    assert count(app, RosterEntry) == 30 + 22
+    assert _entries(app, "cataract") == {row[1]: row[0] for row in first}
+    assert _entries(app, "wubao") == {row[1]: row[0] for row in first[5:15] + second}
+    # A new version: two people renamed, five gone, one new.
+    changed = [[name + "某", number, *rest] for name, number, *rest in first[:2]]
+    make_roster("cataract", rows=changed + first[2:25] + roster_rows(1, seed=11))
+    expected = {row[1]: row[0] for row in changed + first[2:25] + roster_rows(1, seed=11)}
+    assert _entries(app, "cataract") == expected
+    assert len(_people_by_id_number(app)) == 43
+
+
+def test_the_hash_index_is_back_and_unique_after_a_bulk_import(app, make_roster, monkeypatch):
+    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+    make_roster("cataract", rows=roster_rows(20))
+    with app.app_context():
+        indexes = sa.inspect(db.engine).get_indexes("person")
+        assert {"name": "ix_person_id_hash", "unique": True} in [
+            {"name": i["name"], "unique": bool(i["unique"])} for i in indexes]
+        keys = sa.inspect(db.engine).get_foreign_keys("roster_entry")
+        assert {tuple(k["referred_columns"]) + (k["referred_table"],) for k in keys} == {
+            ("id", "person"), ("id", "program"), ("id", "area")}
+        one = db.session.scalars(sa.select(Person).limit(1)).one()
+        db.session.add(Person(id_hash=one.id_hash, id_encrypted=b"x", id_mask="x", name="x"))
+        try:
+            db.session.flush()
+            raise AssertionError("a second person with the same ID hash was stored")
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+
+
+def test_new_people_after_a_bulk_import_get_fresh_ids(app, make_roster, monkeypatch):
+    """Ids taken from line numbers move PostgreSQL's sequence past them."""
+    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+    make_roster("cataract", rows=roster_rows(15))
+    imported = [ids[0] for ids in _people_by_id_number(app).values()]
+    with app.app_context():
+        person = Person(id_hash="f" * 64, id_encrypted=b"x", id_mask="x", name="新人")
+        db.session.add(person)
+        db.session.commit()
+        assert person.id > max(imported)
