@@ -21,6 +21,8 @@ MAX_ZIP_MEMBERS = 2000
 MAX_UNZIPPED_BYTES = 2 << 30
 #: Sheet XML compresses 10-20 times; a bomb compresses thousands of times.
 MAX_RATIO = 200
+#: Where a DTD would have to be declared: before the root element, at the top of a part.
+PROLOG_BYTES = 64 << 10
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -71,6 +73,23 @@ def check_xlsx(path: Path) -> None:
         if member.file_size > 10 << 20 and member.file_size > MAX_RATIO * max(
                 member.compress_size, 1):
             raise FileProblem(f"Excel文件中的“{member.filename}”压缩比异常，已拒绝（疑似压缩炸弹）")
+    _refuse_declarations(path, members)
+
+
+def _refuse_declarations(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a part that declares a DTD (Excel never writes one): entities ("billion laughs")
+    are refused whichever reader opens the file, not left to each parser's settings."""
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                with archive.open(member) as part:
+                    prolog = part.read(PROLOG_BYTES)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                raise FileProblem("Excel文件已损坏，无法打开") from None
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                raise FileProblem("Excel文件含有不安全的XML内容（实体定义），已拒绝")
 
 
 def encoding_of(path: Path) -> str:

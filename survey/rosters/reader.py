@@ -1,8 +1,12 @@
 """Open a roster file (CSV or xlsx) and stream its rows, numbered as the clerk sees them.
 
 Row numbers are those Excel shows: the header row is line 1 when it is the first row, and a title
-row above the header (common in department files) keeps its own number. Nothing is read whole:
-CSV is decoded as it streams, xlsx is read with openpyxl in read-only mode.
+row above the header (common in department files) keeps its own number. CSV is decoded as it
+streams. An xlsx sheet of up to ``FAST_XLSX_BYTES`` of XML (some 180,000 rows of a typical roster)
+is read by calamine, a Rust reader about ten times faster than openpyxl that holds the sheet's
+cells in memory (some 2.5 bytes per byte of XML); a larger one streams through openpyxl in
+read-only mode, so memory stays bounded whatever the file. Both see the same values, which a test
+checks: calamine gives empty cells as "" and whole numbers as floats, which the checks accept.
 """
 
 import csv
@@ -12,6 +16,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+import python_calamine
 from defusedxml import DefusedXmlException
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -20,6 +25,8 @@ from survey.rosters.formats import FileProblem
 
 #: How many rows from the top may hold a title before the header.
 HEADER_SEARCH = 10
+#: Sheets with at most this much XML (uncompressed) are read by calamine, larger ones by openpyxl.
+FAST_XLSX_BYTES = 64 << 20
 Row = tuple[int, list]
 
 
@@ -84,22 +91,42 @@ class RosterFile:
     def _open_xlsx(self) -> Iterator[Row]:
         # A file object, not a name: openpyxl judges a name by its extension, we by the content.
         self._handle = self.path.open("rb")
+        if _fits_in_memory(self.path):
+            return self._open_calamine()
         try:
             self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
         except (DefusedXmlException, ParseError, KeyError, OSError, ValueError, TypeError,
                 zipfile.BadZipFile, InvalidFileException) as error:
             raise FileProblem(_xlsx_reason(error)) from None
-        names = self._book.sheetnames
-        if self.sheet and self.sheet not in names:
-            raise FileProblem(f"工作簿中没有名为“{self.sheet}”的工作表；现有：" + "、".join(names))
-        sheet = self._book[self.sheet] if self.sheet else self._book.worksheets[0]
+        sheet = self._book[self._sheet_name(self._book.sheetnames)]
         self._max_row = sheet.max_row or 0
         self._line = 0
-        return self._xlsx_rows(sheet)
+        return self._xlsx_rows(sheet.iter_rows(values_only=True), 0)
 
-    def _xlsx_rows(self, sheet) -> Iterator[Row]:
-        for self._line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield self._line, list(cells)
+    def _open_calamine(self) -> Iterator[Row]:
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_filelike(self._handle)
+            names = [m.name for m in self._book.sheets_metadata
+                     if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            sheet = self._book.get_sheet_by_name(self._sheet_name(names))
+        except python_calamine.CalamineError as error:
+            raise FileProblem(_xlsx_reason(error)) from None
+        self._max_row = sheet.total_height
+        self._line = 0
+        # Rows are counted from the sheet's first row, columns from its first used column.
+        return self._xlsx_rows(sheet.iter_rows(), (sheet.start or (0, 0))[1])
+
+    def _sheet_name(self, names: list[str]) -> str:
+        if self.sheet and self.sheet not in names:
+            raise FileProblem(f"工作簿中没有名为“{self.sheet}”的工作表；现有：" + "、".join(names))
+        if not names:
+            raise FileProblem("工作簿中没有工作表")
+        return self.sheet or names[0]
+
+    def _xlsx_rows(self, rows, skipped_columns: int) -> Iterator[Row]:
+        blank = [None] * skipped_columns
+        for self._line, cells in enumerate(rows, start=1):
+            yield self._line, blank + list(cells) if blank else list(cells)
 
     def _find_header(self) -> None:
         """The first of the top rows that names two known fields, else the first non-blank one."""
@@ -144,6 +171,22 @@ def _xlsx_reason(error: BaseException | None) -> str:
             return "Excel文件含有不安全的XML内容（实体定义），已拒绝"
         error = error.__cause__ or error.__context__
     return "Excel文件已损坏或不是有效的.xlsx工作簿"
+
+
+def _fits_in_memory(path: Path) -> bool:
+    """Whether calamine may read the workbook: small enough, and every member inflating to
+    exactly its declared size (calamine's unzip trusts the archive; Python's checks it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            sheets = sum(m.file_size for m in members if m.filename.startswith("xl/worksheets/"))
+            if sheets > FAST_XLSX_BYTES or sum(m.file_size for m in members) > 2 * FAST_XLSX_BYTES:
+                return False
+            if archive.testzip() is None:
+                return True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        pass
+    raise FileProblem(_xlsx_reason(None))
 
 
 def _text(value) -> str:
