@@ -7,19 +7,15 @@ versions never change. Imports are serialised (an advisory lock on PostgreSQL, t
 SQLite), so two imports never race to create the same person or version number.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from survey.models import Area, AreaKind, AuditEvent, RosterVersion, utcnow
+from survey.rosters import bulk
 from survey.rosters.stage import Stage
 
 _LOCK_KEY = 4_242_011
-#: From this many staged rows on, an import takes the bulk paths: PostgreSQL checks roster_entry's
-#: foreign keys once, set-wise, and SQLite rebuilds the person hash index.
-BULK_ROWS = 50_000
 
 
 @dataclass
@@ -101,23 +97,14 @@ def new_people_base(conn: sa.Connection) -> int:
 def insert_people(conn: sa.Connection, stage: Stage, base: int, rows: int) -> int:
     """Add the staged people the district does not know yet, as ``base + line``.
 
-    Their ID hashes are random, so each new person lands at a random place of the hash index.
-    On SQLite, whose page cache is small, a large import into a smaller table therefore drops
-    the index and builds it again after the insert, by one sort: some 2 s instead of 15 s for a
-    million people. The index is gone only inside the import's transaction, which holds the write
-    lock, and a repeated hash makes the rebuild fail and the whole import roll back.
+    Their ID hashes are random, so a large import rebuilds the hash index (see ``bulk``).
     """
-    rebuild = conn.dialect.name == "sqlite" and rows >= BULK_ROWS and rows * 2 >= conn.execute(
-        sa.text("SELECT count(*) FROM person")).scalar()
-    if rebuild:
-        conn.exec_driver_sql("DROP INDEX ix_person_id_hash")
-    added = conn.execute(sa.text(
-        f"INSERT INTO person (id, id_hash, id_encrypted, id_mask, name, is_demo) "
-        f"SELECT :base + s.line, s.id_hash, s.id_encrypted, s.id_mask, s.name, :no "
-        f"FROM {stage.name} s WHERE s.person_id IS NULL ORDER BY s.line"
-    ), {"no": False, "base": base}).rowcount
-    if rebuild:
-        conn.exec_driver_sql("CREATE UNIQUE INDEX ix_person_id_hash ON person (id_hash)")
+    with bulk.loading(conn, "person", rows):
+        added = conn.execute(sa.text(
+            f"INSERT INTO person (id, id_hash, id_encrypted, id_mask, name, is_demo) "
+            f"SELECT :base + s.line, s.id_hash, s.id_encrypted, s.id_mask, s.name, :no "
+            f"FROM {stage.name} s WHERE s.person_id IS NULL ORDER BY s.line"
+        ), {"no": False, "base": base}).rowcount
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(
             "SELECT setval(pg_get_serial_sequence('person', 'id'), "
@@ -147,30 +134,6 @@ def close_entries(conn: sa.Connection, stage: Stage, program_id: int, previous: 
         f"WHERE program_id = :p AND last_version IS NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {stage.name} s WHERE s.content_hash = roster_entry.content_hash)"
     ), {"p": program_id, "prev": previous})
-
-
-@contextmanager
-def foreign_keys_checked_once(conn: sa.Connection, rows: int) -> Iterator[None]:
-    """For a large import on PostgreSQL, check roster_entry's foreign keys once, set-wise.
-
-    A foreign key is checked by a trigger call per inserted row (four keys: ~6 us each, most of
-    the time of a million-row import). Inside the import's transaction the keys are dropped and
-    added back after the insert, which validates them with one query each, as the PostgreSQL
-    manual advises for bulk loads ("Populating a Database"). Nothing outside the transaction ever
-    sees the table without them: the ALTER TABLE holds an exclusive lock until the commit, and a
-    rollback restores them.
-    """
-    if conn.dialect.name != "postgresql" or rows < BULK_ROWS:
-        yield
-        return
-    keys = conn.execute(sa.text(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = 'roster_entry'::regclass AND contype = 'f' ORDER BY conname")).all()
-    for name, _ in keys:
-        conn.exec_driver_sql(f'ALTER TABLE roster_entry DROP CONSTRAINT "{name}"')
-    yield
-    for name, definition in keys:
-        conn.exec_driver_sql(f'ALTER TABLE roster_entry ADD CONSTRAINT "{name}" {definition}')
 
 
 def insert_entries(conn: sa.Connection, stage: Stage, program_id: int, number: int,

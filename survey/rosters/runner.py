@@ -28,7 +28,7 @@ from survey.models import (
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, columns, parallel
+from survey.rosters import apply, bulk, columns, parallel
 from survey.rosters.formats import FileProblem
 from survey.rosters.importer import ProblemSink, first_pass
 from survey.rosters.reader import RosterFile
@@ -293,10 +293,10 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     clock.lap("people")
     if previous:
         apply.close_entries(conn, stage, program.id, previous)
-    with apply.foreign_keys_checked_once(conn, result.staged):
+    with bulk.loading(conn, "roster_entry", result.staged, sqlite=False):
         apply.insert_entries(conn, stage, program.id, previous + 1, base)
         clock.lap("entries")
-    clock.lap("foreign keys")
+    clock.lap("indexes and keys")
     detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
     version_id = apply.insert_version(
         conn, program_id=program.id, number=previous + 1, filename=filename,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from survey import privacy
 from survey.extensions import db
 from survey.models import Person, Program, RosterEntry
-from survey.rosters import apply
+from survey.rosters import bulk
 from tests.fixtures import roster_rows
 from tests.survey.rosters.helpers import count
 
@@ -39,7 +39,7 @@ def _entries(app, program_code: str) -> dict[str, str]:
 
 
 def test_bulk_imports_keep_one_person_per_id_number(app, make_roster, monkeypatch):
-    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 3)
     first, second = roster_rows(30), roster_rows(12, seed=9)
     make_roster("cataract", rows=first)
     # A second program shares ten people with the first and brings twelve new ones.
@@ -57,13 +57,16 @@ def test_bulk_imports_keep_one_person_per_id_number(app, make_roster, monkeypatc
     assert len(_people_by_id_number(app)) == 43
 
 
-def test_the_hash_index_is_back_and_unique_after_a_bulk_import(app, make_roster, monkeypatch):
-    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+def test_indexes_and_keys_are_back_after_a_bulk_import(app, make_roster, monkeypatch):
+    monkeypatch.setattr(bulk, "BULK_ROWS", 3)
     make_roster("cataract", rows=roster_rows(20))
     with app.app_context():
         indexes = sa.inspect(db.engine).get_indexes("person")
         assert {"name": "ix_person_id_hash", "unique": True} in [
             {"name": i["name"], "unique": bool(i["unique"])} for i in indexes]
+        entry_indexes = {i["name"] for i in sa.inspect(db.engine).get_indexes("roster_entry")}
+        assert {"ix_roster_entry_membership", "ix_roster_entry_program_person",
+                "ix_roster_entry_person_id", "ix_roster_entry_town_id"} <= entry_indexes
         keys = sa.inspect(db.engine).get_foreign_keys("roster_entry")
         assert {tuple(k["referred_columns"]) + (k["referred_table"],) for k in keys} == {
             ("id", "person"), ("id", "program"), ("id", "area")}
@@ -78,7 +81,7 @@ def test_the_hash_index_is_back_and_unique_after_a_bulk_import(app, make_roster,
 
 def test_new_people_after_a_bulk_import_get_fresh_ids(app, make_roster, monkeypatch):
     """Ids taken from line numbers move PostgreSQL's sequence past them."""
-    monkeypatch.setattr(apply, "BULK_ROWS", 3)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 3)
     make_roster("cataract", rows=roster_rows(15))
     imported = [ids[0] for ids in _people_by_id_number(app).values()]
     with app.app_context():
