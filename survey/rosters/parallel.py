@@ -10,7 +10,6 @@ PostgreSQL and into their own SQLite file otherwise, which the main process copi
 """
 
 import bisect
-import csv
 import multiprocessing
 import os
 import sqlite3
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey import privacy
-from survey.rosters.seal import COLUMNS, FirstPass, read_rows, sqlite_row
+from survey.rosters.seal import COLUMNS, FirstPass, read_rows
 from survey.rosters.validate import Areas, Problem, RowChecker
 
 BLOCK = 4 << 20
@@ -43,8 +42,10 @@ def plan(path: Path, encoding: str, header_line: int,
     data_start = None
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
-            if b'"' in block or block.count(b"\r") - block.count(b"\r\n") > 0:
-                return None  # a quoted field may span lines; a lone CR ends lines too
+            if (b'"' in block or b"\0" in block
+                    or block.count(b"\r") - block.count(b"\r\n") > 0):
+                return None  # a quoted field may span lines; a lone CR ends lines too; the
+                # csv module refuses NUL, with a message that names the line
             count = block.count(b"\n")
             if data_start is None and newlines + count >= header_line:
                 cut = -1
@@ -123,7 +124,7 @@ class _SqliteStage:
 
     def write(self, rows: list[tuple]) -> None:
         marks = ", ".join("?" * len(COLUMNS))
-        self.conn.executemany(f"INSERT INTO stage VALUES ({marks})", map(sqlite_row, rows))
+        self.conn.executemany(f"INSERT INTO stage VALUES ({marks})", rows)
 
 
 def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str | None]:
@@ -132,10 +133,7 @@ def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str 
         handle.seek(part.start)
         text = handle.read(part.end - part.start).decode(
             "utf-8" if setup.encoding == "utf-8-sig" else setup.encoding)
-    # split("\n"), not splitlines(): a name may hold a Unicode line separator.
-    rows = ((line, cells) for line, cells in enumerate(
-        csv.reader(text.split("\n"), delimiter=setup.delimiter), start=part.first_line)
-        if any(cells) and any(c.strip() for c in cells))
+    rows = _split_rows(text, setup.delimiter, part.first_line)
     checker = RowChecker(setup.mapping, Areas(setup.towns, setup.villages))
     vault = privacy.Vault(setup.hash_key, setup.encryption_key)
     problems = _Problems()
@@ -155,6 +153,22 @@ def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str 
     conn.close()
     result.peak_mb = peak_mb()
     return result, problems.items, path
+
+
+def _split_rows(text: str, delimiter: str, first_line: int):
+    """The non-blank rows of a part as ``(line, cells)``.
+
+    With no quote character in the file (see ``plan``) a CSV line is its fields joined by the
+    delimiter, so str.split reads it as the csv module would, at twice its speed. Lines are split
+    at "\n" only, not by splitlines(): a name may hold a Unicode line separator.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    for line, content in enumerate(text.split("\n"), start=first_line):
+        if content and not content.isspace():
+            cells = content.split(delimiter)
+            if any(c.strip() for c in cells):
+                yield line, cells
 
 
 def peak_mb() -> float:

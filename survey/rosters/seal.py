@@ -9,7 +9,6 @@ import hashlib
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from survey import privacy
 from survey.rosters.validate import RowChecker
@@ -96,8 +95,7 @@ def seal_and_stage(batch, stage, vault: privacy.Vault, result: FirstPass) -> Non
         else:
             phone_hash = phone_mask = None
         content = sha256("\x1f".join((
-            id_hash, name, phone_hash or "", town, village, address,
-            "" if amount is None else str(amount), "" if paid_on is None else paid_on.isoformat(),
+            id_hash, name, phone_hash or "", town, village, address, amount or "", paid_on or "",
         )).encode()).digest()
         total += from_bytes(content)
         add_prefix(from_bytes(id_digest[:8]))
@@ -126,10 +124,3 @@ def _duplicates(prefixes: array, lines: array) -> dict[int, int]:
         first = first_of.setdefault(int(ordered[position]), lines[int(order[position - 1])])
         found[lines[int(order[position])]] = first
     return found
-
-
-def sqlite_row(row: tuple) -> tuple:
-    """A staged row with its amount and date as text, as SQLite stores them."""
-    amount, paid_on = row[11], row[12]
-    return (*row[:11], None if amount is None else str(amount),
-            None if paid_on is None else date.isoformat(paid_on), row[13])

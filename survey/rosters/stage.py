@@ -8,7 +8,7 @@ SQLite, never one ORM object per row.
 
 import sqlalchemy as sa
 
-from survey.rosters.seal import COLUMNS, sqlite_row
+from survey.rosters.seal import COLUMNS
 
 _TYPES = {
     "postgresql": ("integer", "varchar(64)", "bytea", "varchar(18)", "varchar(60)",
@@ -72,7 +72,7 @@ class Stage:
         else:
             marks = ", ".join("?" * len(COLUMNS))
             raw.executemany(f"INSERT INTO {self.name} ({', '.join(COLUMNS)}) VALUES ({marks})",
-                            map(sqlite_row, rows))
+                            rows)
 
     def index(self) -> None:
         """Indexes for comparing with the current version, built once the rows are in."""

@@ -9,7 +9,8 @@ from survey.rosters import idnumber, values
 from survey.rosters.columns import label
 
 Problem = tuple[int, str, str, str]
-#: name, id_number, phone, town_id, village_id, address, amount, paid_on, town, village
+#: name, id_number, phone, town_id, village_id, address, amount, paid_on, town, village; the
+#: amount and the date as canonical text ("120.00", "2011-05-15") or None.
 Clean = tuple
 
 
@@ -45,8 +46,12 @@ class RowChecker:
         self.phone, self.village = "phone" in mapping, "village" in mapping
         self.address, self.amount, self.paid_on = ("address" in mapping, "amount" in mapping,
                                                    "paid_on" in mapping)
-        # Shared caches of the values module: a KeyError sends the cell to the slow path.
-        self._amounts, self._dates, self._birth = values.AMOUNTS, values.DATES, idnumber.birth_ok
+        # Cell -> (canonical text or None, reason): what the stage stores and the content hash
+        # covers ("120.00", "2011-05-15"), worked out once per distinct cell by the slow path.
+        # A KeyError in the fast path sends a new cell there.
+        self._amounts: dict = {"": (None, None), None: (None, None)}
+        self._dates: dict = {"": (None, None), None: (None, None)}
+        self._birth = idnumber.birth_ok
 
     def _cell(self, cells: list, field: str):
         index = self.at.get(field)
@@ -106,8 +111,8 @@ class RowChecker:
         mobile = take("phone", values.phone_number, privacy.mask_phone)
         town, town_id, village, village_id = self._place(line, cells, problems)
         address = take("address", values.address, _mask_address)
-        amount = take("amount", values.amount)
-        paid_on = take("paid_on", values.paid_on)
+        amount = take("amount", lambda cell: _as_text(self._amounts, cell, values.amount))
+        paid_on = take("paid_on", lambda cell: _as_text(self._dates, cell, values.paid_on))
         if problems:
             return None, problems
         return (name, number, mobile, town_id, village_id, address or "", amount, paid_on,
@@ -126,6 +131,16 @@ class RowChecker:
             problems.append((line, label("village"), _shown(village),
                              f"“{town}”下没有这个村居（可在导入时选择“自动新建”）"))
         return town, town_id, village, village_id
+
+
+def _as_text(cache: dict, cell, parse) -> tuple[str | None, str | None]:
+    """Parse a cell to its canonical text, remembering it for the next equal cell (not for
+    True, which equals 1 as a key but is no amount)."""
+    value, reason = parse(cell)
+    found = (None if value is None else str(value), reason)
+    if cell.__class__ is not bool and len(cache) < 50_000:
+        cache[cell] = found
+    return found
 
 
 def _mask_id(text: str) -> str:

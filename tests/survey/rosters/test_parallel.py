@@ -1,6 +1,10 @@
 """A large CSV is read by several processes; the outcome is the same as reading it in one."""
 
+import csv
+
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from survey.catalog.service import program_by_code
 from survey.extensions import db
@@ -60,3 +64,16 @@ def test_parallel_and_serial_reading_agree(app, district, tmp_path):
     assert status.value == "done"
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RosterEntry)) == 397
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.characters(
+    blacklist_characters='"\r\n\0', blacklist_categories=("Cs",)), max_size=6), min_size=1,
+    max_size=5), max_size=12), st.sampled_from([",", "\t"]), st.booleans())
+def test_splitting_a_quote_free_part_reads_it_as_the_csv_module(rows, delimiter, crlf):
+    ending = "\r\n" if crlf else "\n"
+    text = "".join(delimiter.join(cells) + ending for cells in rows)
+    expected = [(line, cells) for line, cells in enumerate(
+        csv.reader(text.split("\n"), delimiter=delimiter), start=5)
+        if any(cells) and any(c.strip() for c in cells)]
+    assert list(parallel._split_rows(text, delimiter, 5)) == expected
