@@ -82,28 +82,42 @@ def known_people(conn: sa.Connection, stage: Stage) -> None:
         f"{stage.name}.id_hash"))
 
 
-def new_people_base(conn: sa.Connection) -> int:
-    """The number to which a staged row's line is added to make its new person's id.
+def number_new_people(conn: sa.Connection, stage: Stage) -> int:
+    """Choose the ids of the new people in the stage; return ``base``, the largest id before.
 
-    Ids come from line numbers, so that people and entries are written in the file's order with
-    no join or sort: one pass over the stage each. On PostgreSQL the table is locked against other
-    writers for the transaction and its sequence moved past the ids taken.
+    A new person's id is ``base + line`` when most rows are new (a first import): people and
+    entries are then written in the file's order with no join or sort, one pass over the stage
+    each. When few are (a later version), they are numbered ``base + 1, 2, ...`` in line order
+    and the number is noted in the stage, so that ids are not spent on the lines of known people.
+    Either way a staged row's person is ``coalesce(person_id, base + line)``, and the row brings
+    a new person when that is above ``base``. On PostgreSQL the table is locked against other
+    writers for the transaction.
     """
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE")
-    return conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM person")).scalar()
+    base = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM person")).scalar()
+    new, first, last = conn.execute(sa.text(
+        f"SELECT sum(CASE WHEN person_id IS NULL THEN 1 ELSE 0 END), min(line), max(line) "
+        f"FROM {stage.name}")).one()
+    if new and 2 * new < last - first + 1:
+        conn.execute(sa.text(
+            f"UPDATE {stage.name} SET person_id = :base + r.n FROM (SELECT line, row_number() "
+            f"OVER (ORDER BY line) AS n FROM {stage.name} WHERE person_id IS NULL) r "
+            f"WHERE {stage.name}.line = r.line"), {"base": base})
+    return base
 
 
 def insert_people(conn: sa.Connection, stage: Stage, base: int, rows: int) -> int:
-    """Add the staged people the district does not know yet, as ``base + line``.
+    """Add the staged people the district does not know yet (see ``number_new_people``).
 
     Their ID hashes are random, so a large import rebuilds the hash index (see ``bulk``).
     """
     with bulk.loading(conn, "person", rows):
         added = conn.execute(sa.text(
             f"INSERT INTO person (id, id_hash, id_encrypted, id_mask, name, is_demo) "
-            f"SELECT :base + s.line, s.id_hash, s.id_encrypted, s.id_mask, s.name, :no "
-            f"FROM {stage.name} s WHERE s.person_id IS NULL ORDER BY s.line"
+            f"SELECT coalesce(s.person_id, :base + s.line), s.id_hash, s.id_encrypted, "
+            f"s.id_mask, s.name, :no FROM {stage.name} s "
+            f"WHERE s.person_id IS NULL OR s.person_id > :base ORDER BY s.line"
         ), {"no": False, "base": base}).rowcount
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text(
@@ -140,8 +154,9 @@ def insert_entries(conn: sa.Connection, stage: Stage, program_id: int, number: i
                    base: int) -> None:
     """Write entries for the staged people who have no open entry (new or changed ones)."""
     keep = "" if number == 1 else (
-        "WHERE s.person_id IS NULL OR NOT EXISTS (SELECT 1 FROM roster_entry e "
-        "WHERE e.program_id = :p AND e.person_id = s.person_id AND e.last_version IS NULL)")
+        "WHERE s.person_id IS NULL OR s.person_id > :base OR NOT EXISTS (SELECT 1 FROM "
+        "roster_entry e WHERE e.program_id = :p AND e.person_id = s.person_id "
+        "AND e.last_version IS NULL)")
     conn.execute(sa.text(
         f"INSERT INTO roster_entry (program_id, person_id, first_version, name, phone_encrypted, "
         f"phone_hash, phone_mask, town_id, village_id, address, amount, paid_on, content_hash) "

@@ -287,7 +287,7 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
         change = apply.Changes(added=result.staged, removed=0, changed=0)
     clock.lap("compare")
     apply.known_people(conn, stage)
-    base = apply.new_people_base(conn)
+    base = apply.number_new_people(conn, stage)
     clock.lap("known people")
     apply.insert_people(conn, stage, base, result.staged)
     clock.lap("people")

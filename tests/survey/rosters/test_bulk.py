@@ -89,3 +89,15 @@ def test_new_people_after_a_bulk_import_get_fresh_ids(app, make_roster, monkeypa
         db.session.add(person)
         db.session.commit()
         assert person.id > max(imported)
+
+
+def test_a_later_version_spends_one_id_per_new_person(app, make_roster):
+    rows = roster_rows(30)
+    make_roster("cataract", rows=rows)
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.max(Person.id)))
+    make_roster("cataract", rows=rows + roster_rows(2, seed=5))
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Person.id).order_by(Person.id)).all()
+    assert len(ids) == 32 and ids[-2:] == [before + 1, before + 2]
+    assert _entries(app, "cataract") == {row[1]: row[0] for row in rows + roster_rows(2, seed=5)}
