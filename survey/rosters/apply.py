@@ -33,8 +33,9 @@ def lock(conn: sa.Connection, import_id: int) -> None:
     """Take the import lock for the rest of the transaction."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        # Joins and sorts of a million staged rows fit in the server's memory, not on its disk.
+        # Joins, sorts and index builds of a million staged rows fit in the server's memory.
         conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
+        conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     else:  # the first write takes SQLite's write lock, held until commit
         conn.execute(sa.text("UPDATE roster_import SET progress = 1 WHERE id = :id"),
                      {"id": import_id})
