@@ -9,7 +9,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from survey.models import (
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, bulk, columns, parallel
+from survey.rosters import apply, bulk, columns, parallel, timing
 from survey.rosters.formats import FileProblem
 from survey.rosters.importer import ProblemSink, first_pass
 from survey.rosters.reader import RosterFile
@@ -42,22 +41,6 @@ PARALLEL_BYTES = 16 << 20
 #: Called with the share of the file read (0 to 1) as an import goes on; the CLI's progress bar.
 on_progress: Callable[[float], None] | None = None
 
-
-class Clock:
-    """Seconds spent in each phase of one import, logged at the end (the benchmark prints them)."""
-
-    def __init__(self):
-        self.phases: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.phases[phase] = self.phases.get(phase, 0.0) + now - self._last
-        self._last = now
-
-
-#: The clock of the import running now (imports are serialised; it only feeds the log).
-clock = Clock()
 
 
 @dataclass(frozen=True)
@@ -95,8 +78,7 @@ def run(import_id: int, path: Path) -> ImportStatus:
     by_id, filename = job.created_by_id, job.filename
     options = (job.file_kind, job.sheet, job.valid_only, job.create_areas)
     db.session.commit()
-    global clock
-    clock = Clock()
+    timing.start()
     with db.engine.connect() as conn:
         stage = Stage(conn, import_id)
         try:
@@ -113,8 +95,8 @@ def run(import_id: int, path: Path) -> ImportStatus:
                     message="导入时发生系统错误，没有导入任何数据。请联系管理员查看日志。")
         finally:
             stage.discard()
-            clock.lap("cleanup")
-    log.info("roster import %s: %s", import_id, status.value, extra={"phases": clock.phases})
+            timing.lap("cleanup")
+    log.info("roster import %s: %s", import_id, status.value, extra={"phases": timing.phases()})
     db.session.expire_all()
     return status
 
@@ -145,7 +127,7 @@ def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, p
             if on_progress is not None:
                 on_progress(fraction)
 
-        clock.lap("open")
+        timing.lap("open")
         parts = _parts(roster, create_areas)
         stage.create(shared=bool(parts))
         conn.commit()
@@ -155,7 +137,7 @@ def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, p
             result = in_parallel(setup, parts, stage, sink, progress)
         else:
             result = first_pass(roster, RowChecker(mapping, areas), stage, vault, sink, progress)
-    clock.lap("first pass")
+    timing.lap("first pass")
     return _decide(conn, stage, import_id, program, by_id, filename, valid_only, result, areas,
                    sink)
 
@@ -164,7 +146,7 @@ def _decide(conn, stage: Stage, import_id: int, program: Target, by_id, filename
             valid_only: bool, result: FirstPass, areas: Areas, sink: ProblemSink):
     """Refuse the file, or leave its bad rows out when the admin said so, and write the rest."""
     _report_duplicates(conn, stage, sink, result)
-    clock.lap("duplicates")
+    timing.lap("duplicates")
     bad_rows = result.bad_rows + len(result.duplicates)
     counts = {"rows_read": result.rows, "bad_rows": bad_rows, "problem_count": sink.count}
     if bad_rows and not valid_only:
@@ -285,18 +267,18 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
             return ImportStatus.UNCHANGED
     else:
         change = apply.Changes(added=result.staged, removed=0, changed=0)
-    clock.lap("compare")
+    timing.lap("compare")
     apply.known_people(conn, stage)
     base = apply.number_new_people(conn, stage)
-    clock.lap("known people")
+    timing.lap("known people")
     apply.insert_people(conn, stage, base, result.staged)
-    clock.lap("people")
+    timing.lap("people")
     if previous:
         apply.close_entries(conn, stage, program.id, previous)
     with bulk.loading(conn, "roster_entry", result.staged, sqlite=False):
         apply.insert_entries(conn, stage, program.id, previous + 1, base)
-        clock.lap("entries")
-    clock.lap("indexes and keys")
+        timing.lap("entries")
+    timing.lap("indexes and keys")
     detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
     version_id = apply.insert_version(
         conn, program_id=program.id, number=previous + 1, filename=filename,
@@ -305,5 +287,5 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     conn.execute(sa.update(RosterImport).where(RosterImport.id == import_id).values(
         status=ImportStatus.DONE, version_id=version_id, finished_at=utcnow(), progress=1.0))
     conn.commit()
-    clock.lap("commit")
+    timing.lap("commit")
     return ImportStatus.DONE
