@@ -42,7 +42,6 @@ PARALLEL_BYTES = 16 << 20
 on_progress: Callable[[float], None] | None = None
 
 
-
 @dataclass(frozen=True)
 class Target:
     """The program an import writes to."""
