@@ -76,3 +76,14 @@ def loading(conn: sa.Connection, table: str, rows: int, *, sqlite: bool = True) 
         conn.exec_driver_sql(definition)
     for name, definition in keys:
         conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def refresh_statistics(conn: sa.Connection, table: str, rows: int) -> None:
+    """After many new rows, let PostgreSQL's planner know the table's new size at once.
+
+    Autovacuum would analyze it a minute later; an import of the next version in that minute
+    would otherwise be planned for the old, small table (nested loops over a million rows: a
+    300,000-row re-import took 30 s instead of 12 s).
+    """
+    if conn.dialect.name == "postgresql" and rows >= BULK_ROWS:
+        conn.exec_driver_sql(f"ANALYZE {table}")

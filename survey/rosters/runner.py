@@ -267,16 +267,18 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     else:
         change = apply.Changes(added=result.staged, removed=0, changed=0)
     timing.lap("compare")
-    apply.known_people(conn, stage)
-    base = apply.number_new_people(conn, stage)
+    known = apply.known_people(conn, stage)
+    base, new_people = apply.number_new_people(conn, stage, result.staged, known)
     timing.lap("known people")
-    apply.insert_people(conn, stage, base, result.staged)
+    apply.insert_people(conn, stage, base, new_people)
     timing.lap("people")
     if previous:
         apply.close_entries(conn, stage, program.id, previous)
-    with bulk.loading(conn, "roster_entry", result.staged, sqlite=False):
+    with bulk.loading(conn, "roster_entry", change.added + change.changed, sqlite=False):
         apply.insert_entries(conn, stage, program.id, previous + 1, base)
         timing.lap("entries")
+    bulk.refresh_statistics(conn, "person", new_people)
+    bulk.refresh_statistics(conn, "roster_entry", change.added + change.changed)
     timing.lap("indexes and keys")
     detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
     version_id = apply.insert_version(

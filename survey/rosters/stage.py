@@ -27,14 +27,14 @@ class Stage:
         self.conn = conn
         self.dialect = conn.dialect.name
         self.name = f"roster_stage_{int(import_id)}"
+        #: line -> person id of the rows whose people are known or numbered (apply.known_people).
+        self.ids = f"{self.name}_ids"
 
     def create(self, shared: bool = False) -> None:
         """A temporary table; ``shared`` makes it an unlogged table other connections can fill
         (PostgreSQL, for parallel workers), dropped all the same at the end."""
         self.drop()
         columns = ", ".join(f"{c} {t}" for c, t in zip(COLUMNS, _TYPES[self.dialect], strict=True))
-        # The person a row is for, where the district already knows them (see apply.people).
-        columns += ", person_id integer"
         kind = "UNLOGGED" if shared and self.dialect == "postgresql" else "TEMPORARY"
         self.conn.exec_driver_sql(f"CREATE {kind} TABLE {self.name} ({columns})")
 
@@ -49,6 +49,7 @@ class Stage:
 
     def drop(self) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.name}")
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.ids}")
 
     def discard(self) -> None:
         """Drop the table at the end of an import. On SQLite the connection is closed instead:
