@@ -36,6 +36,8 @@ def lock(conn: sa.Connection, import_id: int) -> None:
         # Joins, sorts and index builds of a million staged rows fit in the server's memory.
         conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+        # New people's ids are chosen from max(id) (see number_new_people): nobody else writes.
+        conn.exec_driver_sql("LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE")
     else:  # the first write takes SQLite's write lock, held until commit
         conn.execute(sa.text("UPDATE roster_import SET progress = 1 WHERE id = :id"),
                      {"id": import_id})
@@ -99,10 +101,7 @@ def number_new_people(conn: sa.Connection, stage: Stage, staged: int,
     each. When few are (a later version), they are numbered ``base + 1, 2, ...`` in line order
     in the table of known people (with ``known = 0``), so that ids are not spent on the lines of
     known people. Either way a staged row's person is ``coalesce(ids.person_id, base + line)``.
-    On PostgreSQL the table is locked against other writers for the transaction.
     """
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE")
     base = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM person")).scalar()
     new = staged - known
     first, last = conn.execute(sa.text(f"SELECT min(line), max(line) FROM {stage.name}")).one()
@@ -133,28 +132,34 @@ def insert_people(conn: sa.Connection, stage: Stage, base: int, new: int) -> int
     return added
 
 
-def changes(conn: sa.Connection, stage: Stage, program_id: int, staged: int) -> Changes:
-    """Added, removed and changed people against the program's current entries."""
-    current = "e.program_id = :p AND e.last_version IS NULL"
-    open_count = conn.execute(sa.text(f"SELECT count(*) FROM roster_entry e WHERE {current}"),
-                              {"p": program_id}).scalar()
-    same = conn.execute(sa.text(
-        f"SELECT count(*) FROM roster_entry e JOIN {stage.name} s "
-        f"ON s.content_hash = e.content_hash WHERE {current}"), {"p": program_id}).scalar()
-    matched = conn.execute(sa.text(
-        f"SELECT count(*) FROM roster_entry e JOIN person p ON p.id = e.person_id "
-        f"JOIN {stage.name} s ON s.id_hash = p.id_hash WHERE {current}"), {"p": program_id}
-    ).scalar()
-    return Changes(added=staged - matched, removed=open_count - matched, changed=matched - same)
+def close_entries(conn: sa.Connection, stage: Stage, program_id: int, previous: int) -> int:
+    """End, at the previous version, the entries of people who left or changed; return how many.
 
-
-def close_entries(conn: sa.Connection, stage: Stage, program_id: int, previous: int) -> None:
-    """End, at the previous version, the entries of people who left or changed."""
-    conn.execute(sa.text(
+    An entry is unchanged when its content hash is staged (the hash covers the person's ID
+    hash, so an equal hash is the same person with the same details).
+    """
+    return conn.execute(sa.text(
         f"UPDATE roster_entry SET last_version = :prev "
         f"WHERE program_id = :p AND last_version IS NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {stage.name} s WHERE s.content_hash = roster_entry.content_hash)"
-    ), {"p": program_id, "prev": previous})
+    ), {"p": program_id, "prev": previous}).rowcount
+
+
+def changes(conn: sa.Connection, stage: Stage, program_id: int, previous: int, staged: int,
+            closed: int) -> Changes:
+    """Added, removed and changed people against the entries current before this import,
+    once ``known_people`` has run and ``closed`` entries have been ended."""
+    before = "e.program_id = :p AND (e.last_version IS NULL OR e.last_version = :prev)"
+    open_count = conn.execute(sa.text(f"SELECT count(*) FROM roster_entry e WHERE {before}"),
+                              {"p": program_id, "prev": previous}).scalar()
+    # EXISTS, not a join: SQLite then walks the known people and looks each one up in the
+    # (program, person) index, where a join let it scan the known people once per entry.
+    matched = conn.execute(sa.text(
+        f"SELECT count(*) FROM {stage.ids} i WHERE i.known = 1 AND EXISTS (SELECT 1 FROM "
+        f"roster_entry e WHERE e.person_id = i.person_id AND {before})"),
+        {"p": program_id, "prev": previous}).scalar()
+    same = open_count - closed
+    return Changes(added=staged - matched, removed=open_count - matched, changed=matched - same)
 
 
 def insert_entries(conn: sa.Connection, stage: Stage, program_id: int, number: int,

@@ -255,9 +255,11 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     apply.lock(conn, import_id)
     previous = apply.previous_number(conn, program.id)
     created = apply.create_areas(conn, stage, areas.new_towns, areas.new_villages)
+    known = apply.known_people(conn, stage)
     if previous:
         stage.index()
-        change = apply.changes(conn, stage, program.id, result.staged)
+        closed = apply.close_entries(conn, stage, program.id, previous)
+        change = apply.changes(conn, stage, program.id, previous, result.staged, closed)
         if change.none:
             conn.rollback()
             version_id = apply.current_version_id(conn, program.id)
@@ -267,13 +269,10 @@ def _second_pass(conn, stage, import_id, program, by_id, filename, result: First
     else:
         change = apply.Changes(added=result.staged, removed=0, changed=0)
     timing.lap("compare")
-    known = apply.known_people(conn, stage)
     base, new_people = apply.number_new_people(conn, stage, result.staged, known)
     timing.lap("known people")
     apply.insert_people(conn, stage, base, new_people)
     timing.lap("people")
-    if previous:
-        apply.close_entries(conn, stage, program.id, previous)
     with bulk.loading(conn, "roster_entry", change.added + change.changed, sqlite=False):
         apply.insert_entries(conn, stage, program.id, previous + 1, base)
         timing.lap("entries")

@@ -76,9 +76,8 @@ class Stage:
                             rows)
 
     def index(self) -> None:
-        """Indexes for comparing with the current version, built once the rows are in."""
+        """The index for comparing with the current version, built once the rows are in."""
         self.conn.exec_driver_sql(f"CREATE INDEX {self.name}_content ON {self.name} (content_hash)")
-        self.conn.exec_driver_sql(f"CREATE INDEX {self.name}_id ON {self.name} (id_hash)")
         if self.dialect == "postgresql":
             self.conn.exec_driver_sql(f"ANALYZE {self.name}")
 
