@@ -76,10 +76,14 @@ class Stage:
                             rows)
 
     def index(self) -> None:
-        """The index for comparing with the current version, built once the rows are in."""
-        self.conn.exec_driver_sql(f"CREATE INDEX {self.name}_content ON {self.name} (content_hash)")
+        """Ready the stage for comparing with the current version, once the rows are in: an
+        index for SQLite's lookups; statistics for PostgreSQL, which hashes the stage instead
+        (building the index cost more than the comparison it served)."""
         if self.dialect == "postgresql":
             self.conn.exec_driver_sql(f"ANALYZE {self.name}")
+        else:
+            self.conn.exec_driver_sql(
+                f"CREATE INDEX {self.name}_content ON {self.name} (content_hash)")
 
     def delete_lines(self, lines: list[int]) -> None:
         for start in range(0, len(lines), 500):
