@@ -4,6 +4,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 
 from survey import privacy
 from survey.extensions import babel, csrf, db, login_manager, migrate
@@ -71,6 +72,21 @@ def _register_errors(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, handle)
+
+    @app.errorhandler(sa_exc.OperationalError)
+    def database_busy(error):
+        """SQLite's write lock held past the busy timeout (a large roster import's last seconds):
+        say so and let the browser retry, rather than fail as a system error."""
+        db.session.rollback()
+        if "locked" not in str(error.orig) and "busy" not in str(error.orig):
+            app.logger.error("database error", exc_info=error)
+            return render_template("error.html", code=500, message=messages[500]), 500
+        message = _l("系统正忙（正在写入大量数据，例如导入大型名册），"
+                     "请等几秒钟后返回上一页重新提交。")
+        response = app.make_response((render_template("error.html", code=503, message=message),
+                                      503))
+        response.headers["Retry-After"] = "10"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

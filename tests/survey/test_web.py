@@ -3,8 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+
+from tests.fixtures import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,3 +65,40 @@ def test_the_static_assets_are_served_by_the_app(client):
         assert css.status_code == 200 and b".topbar" in css.data
     with client.get("/static/js/app.js") as script:
         assert b"applySkips" in script.data
+
+
+def test_a_busy_database_asks_to_retry_instead_of_failing(app, client, make_user):
+    """SQLite's write lock, held past the busy timeout by a large import, gives a 503 in Chinese
+    that says to submit again, not a system error; the form is submitted once it is free."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from survey.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("the write lock of one file is SQLite's")
+        path = db.engine.url.database
+        db.engine.dispose()
+
+        @sa.event.listens_for(db.engine, "connect")
+        def short_wait(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA busy_timeout=100")
+
+    make_user("admin", username="boss")
+    token = client.csrf("/auth/login")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # what an import's second pass holds
+    try:
+        response = client.post("/auth/login", data={
+            "username": "boss", "password": PASSWORD, "csrf_token": token})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    assert "系统正忙" in page and "重新提交" in page
+    assert client.login("boss").status_code == 302  # free again: the same form goes through
+    with app.app_context():
+        sa.event.remove(db.engine, "connect", short_wait)
