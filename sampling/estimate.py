@@ -259,9 +259,8 @@ def difference(a: Estimate, b: Estimate, *, level: float = 0.95) -> Difference:
     if se == 0.0:
         p_value = 1.0 if estimate == 0.0 else 0.0
     else:
-        score = abs(estimate) / se
-        tail = special.ndtr(-score) if dof is None else special.stdtr(dof, -score)
-        p_value = float(2.0 * tail)
+        score = -abs(estimate) / se
+        p_value = float(2.0 * (special.ndtr(score) if dof is None else special.stdtr(dof, score)))
     half = quantile * se
     return Difference(estimate, se, estimate - half, estimate + half, p_value, dof, level)
 

@@ -1,8 +1,8 @@
 """Turn one cell into a clean value, or say in Chinese why it cannot be one.
 
 Cells come as text from a CSV and typed (numbers, dates) from an xlsx file. Each function returns
-``(value, None)`` or ``(None, reason)``; the results of the costly ones are cached, because a
-roster repeats the same amounts, dates and places on thousands of rows.
+``(value, None)`` or ``(None, reason)``. The row checker (``validate``) remembers amounts and dates
+per distinct cell, because a roster repeats the same ones on thousands of rows.
 """
 
 import re
@@ -15,9 +15,6 @@ from survey.rosters import idnumber, phone
 MAX_NAME = 60
 MAX_ADDRESS = 200
 _DATE = re.compile(r"^(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))$")
-#: Cell (text, number or date) -> (value, reason), filled as cells are parsed.
-AMOUNTS: dict = {"": (None, None), None: (None, None)}
-DATES: dict = {"": (None, None), None: (None, None)}
 
 
 def text(cell) -> str:
@@ -72,19 +69,13 @@ def address(cell) -> tuple[str | None, str | None]:
 
 
 def amount(cell) -> tuple[Decimal | None, str | None]:
-    """Cached by the cell itself (text or number), so that the next equal cell is a lookup."""
+    """A text or a number; the checker remembers the result per distinct cell."""
     if cell.__class__ is bool:
         return None, "金额不是数字"
-    known = AMOUNTS.get(cell)
-    if known is None:
-        if isinstance(cell, int | float):
-            known = _parse_amount(repr(round(float(cell), 2)))
-        else:
-            raw = text(cell)
-            known = _parse_amount(raw) if raw else (None, None)
-        if len(AMOUNTS) < 50_000:
-            AMOUNTS[cell] = known
-    return known
+    if isinstance(cell, int | float):
+        return _parse_amount(repr(round(float(cell), 2)))
+    raw = text(cell)
+    return _parse_amount(raw) if raw else (None, None)
 
 
 def _parse_amount(raw: str) -> tuple[Decimal | None, str | None]:
@@ -100,21 +91,15 @@ def _parse_amount(raw: str) -> tuple[Decimal | None, str | None]:
 
 
 def paid_on(cell) -> tuple[date | None, str | None]:
-    """Cached by the cell itself (text or an xlsx date), like ``amount``."""
-    known = DATES.get(cell)
-    if known is None:
-        if isinstance(cell, datetime):
-            known = (cell.date(), None)
-        elif isinstance(cell, date):
-            known = (cell, None)
-        elif isinstance(cell, int | float):
-            known = (None, "日期被存成了数字：请在Excel中把该列设为日期或文本格式")
-        else:
-            raw = text(cell)
-            known = _parse_date(raw) if raw else (None, None)
-        if len(DATES) < 50_000:
-            DATES[cell] = known
-    return known
+    """A text or an xlsx date; the checker remembers the result per distinct cell."""
+    if isinstance(cell, datetime):
+        return cell.date(), None
+    if isinstance(cell, date):
+        return cell, None
+    if isinstance(cell, int | float):
+        return None, "日期被存成了数字：请在Excel中把该列设为日期或文本格式"
+    raw = text(cell)
+    return _parse_date(raw) if raw else (None, None)
 
 
 def _parse_date(raw: str) -> tuple[date | None, str | None]:
