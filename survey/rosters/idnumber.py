@@ -16,7 +16,7 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff'\"`]")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$")
 AS_NUMBER = ("身份证号被Excel存成了数字（如科学计数法3.40102E+17），后几位已经丢失："
              "请把该列设为“文本”格式，重新填入号码后再导出")
-#: YYYYMMDD -> whether it is a real birth date, filled as numbers are checked.
+#: YYYYMMDD -> whether it is a real birth date, filled as numbers are checked (see birth_ok).
 _birth_ok: dict[str, bool] = {}
 
 
@@ -68,13 +68,16 @@ def _shape_problem(number: str) -> str:
 
 
 def birth_ok(digits: str) -> bool:
+    """Whether YYYYMMDD is a real date from 1890-01-01 to today. An answer that may change (a
+    date still to come) is not remembered, so a long-running process accepts a newborn."""
     known = _birth_ok.get(digits)
     if known is None:
         try:
             born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-            known = date(1890, 1, 1) <= born <= date.today()
         except ValueError:
-            known = False
-        if len(_birth_ok) < 100_000:
+            born = None
+        today = date.today()
+        known = born is not None and date(1890, 1, 1) <= born <= today
+        if len(_birth_ok) < 100_000 and (born is None or born <= today):
             _birth_ok[digits] = known
     return known

@@ -71,7 +71,9 @@ class RowChecker:
         """The common case of a clean text row, checked in a few microseconds; None otherwise.
 
         Anything unusual (spaces to remove, a missing cell, a typed xlsx cell, a wrong value)
-        returns None and takes the slow path, which says what is wrong.
+        returns None and takes the slow path, which says what is wrong. Places are looked up as
+        they are: the index holds normalised names (``runner.area_index``), so a cell that
+        would need normalising misses here and is normalised by the slow path.
         """
         at = self.at
         name, number = cells[at["name"]], cells[at["id_number"]]
@@ -80,15 +82,18 @@ class RowChecker:
                 and idnumber.fast_check_digit(number[:17]) == number[17]):
             return None
         mobile = cells[at["phone"]] if self.phone else ""
+        village = cells[at["village"]] if self.village else ""
+        amount = cells[at["amount"]] if self.amount else None
+        if mobile.__class__ is not str or village.__class__ is not str or amount is True:
+            return None  # a typed cell (0 for a phone, True for an amount): the slow path
         if mobile and not (len(mobile) == 11 and mobile.isdigit() and mobile.isascii()
                            and mobile[0] == "1" and mobile[1] in "3456789"):
             return None
         town = cells[at["town"]]
         town_id = self.areas.towns[town]
-        village = cells[at["village"]] if self.village else ""
         village_id = self.areas.villages[(town_id, village)] if village else None
         address = " ".join(cells[at["address"]].split()) if self.address else ""
-        amount = self._amounts[cells[at["amount"]]] if self.amount else (None, None)
+        amount = self._amounts[amount] if self.amount else (None, None)
         paid_on = self._dates[cells[at["paid_on"]]] if self.paid_on else (None, None)
         if amount[1] or paid_on[1] or len(address) > values.MAX_ADDRESS:
             return None

@@ -87,7 +87,7 @@ def _parse_amount(raw: str) -> tuple[Decimal | None, str | None]:
         return None, "金额不是数字"
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
         return None, "金额超出范围"
-    return value.quantize(Decimal("0.01")), None
+    return abs(value.quantize(Decimal("0.01"))), None  # abs: "-0" is 0.00, not -0.00
 
 
 def paid_on(cell) -> tuple[date | None, str | None]:

@@ -147,3 +147,51 @@ def test_encrypted_values_read_back_and_never_repeat():
 def test_phone_display_and_normalise():
     assert phone.display("055162345678") == "0551-62345678"
     assert idnumber.normalise("11010519491231002x") == GOOD
+
+
+def test_negative_zero_is_the_amount_zero():
+    assert values.amount("-0") == (Decimal("0.00"), None)
+    assert str(values.amount(-0.0)[0]) == "0.00"
+
+
+def test_a_birth_date_still_to_come_is_not_remembered_as_impossible(monkeypatch):
+    tomorrow = date.today().toordinal() + 1
+    digits = f"{date.fromordinal(tomorrow):%Y%m%d}"
+    monkeypatch.setattr(idnumber, "_birth_ok", {})
+    assert not idnumber.birth_ok(digits) and digits not in idnumber._birth_ok
+    assert idnumber.birth_ok("19491231") and idnumber._birth_ok["19491231"]
+
+
+def _checker(mapping=None):
+    from survey.rosters.validate import Areas, RowChecker
+
+    towns = {values.place("Ａ区"): 1, "金桥镇": 2}
+    return RowChecker(mapping or {"name": 0, "id_number": 1, "phone": 2, "town": 3,
+                                  "village": 4, "amount": 5},
+                      Areas(towns, {(2, "大王村"): 3}))
+
+
+@pytest.mark.parametrize("town", ["Ａ区", "A区", " A区 "])
+def test_a_place_is_found_however_its_cell_is_written(town):
+    """The place index holds normalised names: every spelling of a town finds it, whether the
+    row takes the fast path or the slow one (a new amount sends it there)."""
+    for amount in ("120", f"{random.random():.2f}"):
+        clean, problems = _checker().check(2, ["王伟", GOOD, "", town, "", amount])
+        assert problems == [] and clean[3] == 1
+
+
+@pytest.mark.parametrize("cell, reason", [(0, "区号"), (0.0, "区号"), (False, "电话号码")])
+def test_a_typed_phone_cell_that_looks_empty_is_checked(cell, reason):
+    checker = _checker()
+    checker.check(2, ["王伟", GOOD, "", "金桥镇", "", "120"])  # the amount is cached now
+    clean, problems = checker.check(3, ["王伟", GOOD, cell, "金桥镇", "", "120"])
+    assert clean is None and reason in problems[0][3]
+
+
+def test_typed_village_and_amount_cells_are_read_as_the_slow_path_reads_them():
+    checker = _checker()
+    checker.check(2, ["王伟", GOOD, "", "金桥镇", "", 1])  # 1 is cached as "1.00"
+    clean, problems = checker.check(3, ["王伟", GOOD, "", "金桥镇", None, 1])
+    assert problems == [] and clean[9] == ""  # an empty village is "", never None
+    clean, problems = checker.check(4, ["王伟", GOOD, "", "金桥镇", "", True])
+    assert clean is None and "不是数字" in problems[0][3]
