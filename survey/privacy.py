@@ -91,6 +91,11 @@ class Vault:
             sealed.append(nonce + encrypt(nonce, value.encode(), None))
         return sealed
 
+    def aead_encrypt(self):
+        """The AEAD's ``encrypt(nonce, data, None)``, for a loop that seals many values: each
+        needs its own ``NONCE_BYTES`` random nonce, stored in front of its ciphertext."""
+        return self._aead.encrypt
+
     def decrypt(self, blob: bytes) -> str:
         return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], None).decode()
 

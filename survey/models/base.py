@@ -36,3 +36,22 @@ def enum_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class Digest(sa.TypeDecorator):
+    """A SHA-256 or HMAC-SHA256 value: 32 bytes in the database, hex text in Python.
+
+    Stored as bytes, the hashes that match people and entries take half the room of hex text, and
+    PostgreSQL compares and sorts them byte by byte instead of through a text collation. The
+    roster import writes the bytes directly; the ORM, the frame keys and the templates keep
+    seeing the same hex strings as before. Byte order and hex order sort alike.
+    """
+
+    impl = sa.LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return bytes.fromhex(value) if isinstance(value, str) else value
+
+    def process_result_value(self, value, dialect):
+        return value.hex() if value is not None else None

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from survey.models.area import Area
-from survey.models.base import Base, utcnow
+from survey.models.base import Base, Digest, utcnow
 from survey.models.program import Program
 from survey.models.user import User
 
@@ -24,8 +24,8 @@ class Person(Base):
     __table_args__ = (sa.Index("ix_person_id_hash", "id_hash", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: HMAC-SHA256 of the normalised ID number, hex: matching and de-duplication without plain text.
-    id_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: HMAC-SHA256 of the normalised ID number: matching and de-duplication without plain text.
+    id_hash: Mapped[str] = mapped_column(Digest)
     #: The ID number, AES-GCM encrypted with the configured key.
     id_encrypted: Mapped[bytes] = mapped_column(sa.LargeBinary)
     #: 3401**********123X, what lists and reports show.
@@ -80,7 +80,7 @@ class RosterEntry(Base):
     phone_encrypted: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     #: Not indexed: phone searches run inside one version, and an index on a random hash
     #: costs more than half of a large import on SQLite.
-    phone_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    phone_hash: Mapped[str | None] = mapped_column(Digest)
     phone_mask: Mapped[str | None] = mapped_column(sa.String(20))
     town_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
@@ -90,7 +90,7 @@ class RosterEntry(Base):
     paid_on: Mapped[date | None]
     #: SHA-256 of the entry's content (keyed hashes, never plain numbers, go into it), to tell a
     #: changed person from an unchanged one; equal hashes imply the same person.
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    content_hash: Mapped[str] = mapped_column(Digest)
 
     person: Mapped[Person] = relationship()
     town: Mapped[Area] = relationship(foreign_keys=[town_id])

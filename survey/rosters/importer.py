@@ -1,22 +1,23 @@
-"""The first pass of an import in this process: read every row, check, seal and stage it.
+"""The first pass of an import in this process alone: read every row, check, seal and spool it.
 
-Nothing of the program's roster is touched here. Problems are written to the import's report as
-they are found; the rows themselves are handled by ``seal``, which worker processes share.
+Nothing of the program's roster is touched here. Rows are taken in parts of ``PART_ROWS``, as the
+worker processes of a large CSV take them (``parallel``), and sealed by the same code (``seal``).
+Problems are written to the import's report as they are found.
 """
 
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from survey import privacy
 from survey.models import RosterImportProblem
 from survey.rosters.reader import RosterFile
-from survey.rosters.seal import FirstPass, read_rows
-from survey.rosters.stage import Stage
-from survey.rosters.validate import Problem, RowChecker
+from survey.rosters.seal import FirstPass, Sealer
+from survey.rosters.validate import Problem
 
 #: Problems stored per import; past this the report counts them but lists no more.
 MAX_PROBLEMS = 100_000
+#: Rows checked and sealed at a time (some 25 MB in memory).
+PART_ROWS = 10_000
 
 
 class ProblemSink:
@@ -42,13 +43,23 @@ class ProblemSink:
             self.pending = []
 
 
-def first_pass(roster: RosterFile, checker: RowChecker, stage: Stage, vault: privacy.Vault,
-               sink: ProblemSink, progress: Callable[[int, float], None]) -> FirstPass:
-    """Read, check, seal and stage every row; return the counts and the duplicates found."""
-    result = read_rows(roster.rows(), checker, stage, vault, sink,
-                       lambda rows: progress(rows, roster.fraction()))
+def first_pass(roster: RosterFile, sealer: Sealer, sink: ProblemSink,
+               progress: Callable[[int, float], None]) -> FirstPass:
+    """Read, check, seal and spool every row; return the counts and the duplicates found."""
+    result = FirstPass()
+    lines: list[int] = []
+    rows: list[list] = []
+    for line, cells in roster.rows():
+        lines.append(line)
+        rows.append(cells)
+        if len(rows) >= PART_ROWS:
+            result.merge(sealer.part(lines, rows, sink))
+            sink.flush()
+            progress(result.rows, roster.fraction())
+            lines, rows = [], []
+    if rows:
+        result.merge(sealer.part(lines, rows, sink))
+    sink.flush()
     result.find_duplicates()
     progress(result.rows, 1.0)
     return result
-
-

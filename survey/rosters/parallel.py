@@ -1,28 +1,36 @@
 """The first pass of a large CSV in several processes at once.
 
-Checking, hashing and encrypting cost some 15 microseconds of Python per row, so a million rows
-keep one core busy for a quarter of a minute; the file is therefore cut into parts at line starts
-and each part is read, checked, sealed and staged by a worker process. This is done only when the
-cut is certainly safe: a CSV without any quote character (so no field spans lines) in UTF-8 or
-GB 18030 (where the newline byte never occurs inside a character), and without creating areas
-(whose provisional ids must come from one place). Workers stage into an unlogged table on
-PostgreSQL and into their own SQLite file otherwise, which the main process copies in.
+Checking, hashing, encrypting and formatting cost some 10 microseconds of Python per row, so a
+million rows would keep one core busy for ten seconds; the file is therefore cut into parts at
+line starts and each part is read, checked, sealed and spooled by whichever process is free (the
+importing one and ``ROSTER_WORKERS - 1`` workers). This is done only when the cut is certainly
+safe: a CSV without any quote character (so no field spans lines) in UTF-8 or GB 18030 (where the
+newline byte never occurs inside a character), and without creating areas (whose provisional ids
+must come from one place). Each process has its own database connection for the lookups and
+writes its own spool files (``seal``).
 """
 
 import bisect
 import multiprocessing
+import multiprocessing.pool
 import os
 import sqlite3
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from survey import privacy
-from survey.rosters.seal import COLUMNS, FirstPass, read_rows
+from survey.rosters import spool_sqlite
+from survey.rosters.match import Matcher
+from survey.rosters.seal import Context, FirstPass, Sealer
 from survey.rosters.validate import Areas, Problem, RowChecker
 
 BLOCK = 4 << 20
-#: A part of about this size: small enough to read whole (some 10 MB once decoded).
-PART_BYTES = 2 << 20
+#: A part of about this size (some 10,000 rows, 25 MB in memory while it is sealed).
+PART_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,8 @@ def _line_at(handle, blocks: list[tuple[int, int]], offset: int) -> int:
 
 @dataclass
 class Setup:
-    """What a worker needs: the file, the mapping, the places, the keys and where to stage."""
+    """What a process needs to seal parts: the file, the mapping, the places, the keys, the
+    database to look people up in, and the folder of the spool."""
 
     path: str
     encoding: str
@@ -88,10 +97,11 @@ class Setup:
     villages: dict[tuple[int, str], int]
     hash_key: bytes
     encryption_key: bytes
-    #: A libpq connection string and the stage table on PostgreSQL; else a folder for SQLite.
-    conninfo: str | None
-    table: str
-    folder: str | None
+    context: Context
+    folder: str
+    #: A libpq connection string on PostgreSQL, else the SQLite database file.
+    conninfo: str | None = None
+    database: str | None = None
 
 
 class _Problems:
@@ -106,69 +116,84 @@ class _Problems:
         pass
 
 
-class _PostgresStage:
-    def __init__(self, conn, table: str):
-        self.conn, self.table = conn, table
-
-    def write(self, rows: list[tuple]) -> None:
-        with self.conn.cursor() as cursor, cursor.copy(
-                f"COPY {self.table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+#: This process's sealer of each import running, by spool folder.
+_sealers: dict[str, Sealer] = {}
 
 
-class _SqliteStage:
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        conn.execute(f"CREATE TABLE stage ({', '.join(COLUMNS)})")
+def make_sealer(setup: Setup, connection=None, areas: Areas | None = None) -> Sealer:
+    """A sealer writing to the import's spool; on its own database connection unless given one
+    (an importing process reading a file alone uses its own), checking places against its own
+    copy of the district's unless given ``areas`` (which may create new ones)."""
+    if connection is None:
+        connection = _connect(setup)
+    ctx = setup.context
+    if setup.conninfo or not isinstance(connection, sqlite3.Connection):
+        from survey.rosters import spool_postgres  # only where PostgreSQL is used
 
-    def write(self, rows: list[tuple]) -> None:
-        marks = ", ".join("?" * len(COLUMNS))
-        self.conn.executemany(f"INSERT INTO stage VALUES ({marks})", rows)
+        writer = spool_postgres.Writer(connection, setup.folder, ctx.program_id, ctx.number)
+    else:
+        writer = spool_sqlite.Writer(os.path.join(
+            setup.folder, f"spool-{os.getpid()}-{threading.get_ident()}.sqlite"))
+    checker = RowChecker(setup.mapping, areas or Areas(setup.towns, setup.villages))
+    vault = privacy.Vault(setup.hash_key, setup.encryption_key)
+    return Sealer(ctx, checker, vault, Matcher(connection, ctx.program_id), writer)
 
 
-def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem], str | None]:
-    """Read, check, seal and stage one part; return its counts, problems and SQLite file."""
+def _connect(setup: Setup):
+    if setup.conninfo:
+        import psycopg  # only where PostgreSQL is used
+
+        return psycopg.connect(setup.conninfo, autocommit=True)
+    uri = "file:" + urllib.parse.quote(os.path.abspath(setup.database)) + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, isolation_level=None)
+
+
+def release(setup: Setup) -> None:
+    """Close this process's connections of an import (the importing process, at its end)."""
+    sealer = _sealers.pop(setup.folder, None)
+    if sealer is not None:
+        sealer.matcher.connection.close()
+        if isinstance(sealer.writer, spool_sqlite.Writer):
+            sealer.writer.close()
+
+
+def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem]]:
+    """Read, check, seal and spool one part; return its counts and problems."""
     with open(setup.path, "rb") as handle:
         handle.seek(part.start)
         text = handle.read(part.end - part.start).decode(
             "utf-8" if setup.encoding == "utf-8-sig" else setup.encoding)
-    rows = _split_rows(text, setup.delimiter, part.first_line)
-    checker = RowChecker(setup.mapping, Areas(setup.towns, setup.villages))
-    vault = privacy.Vault(setup.hash_key, setup.encryption_key)
+    lines, rows = split_rows(text, setup.delimiter, part.first_line)
+    sealer = _sealers.get(setup.folder)
+    if sealer is None:
+        sealer = _sealers[setup.folder] = make_sealer(setup)
     problems = _Problems()
-    if setup.conninfo:
-        import psycopg  # only where PostgreSQL is used
-
-        with psycopg.connect(setup.conninfo) as conn:
-            result = read_rows(rows, checker, _PostgresStage(conn, setup.table), vault, problems)
-        result.peak_mb = peak_mb()
-        return result, problems.items, None
-    path = os.path.join(setup.folder, f"part-{part.start}.sqlite")
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("BEGIN")
-    result = read_rows(rows, checker, _SqliteStage(conn), vault, problems)
-    conn.execute("COMMIT")
-    conn.close()
+    result = sealer.part(lines, rows, problems)
     result.peak_mb = peak_mb()
-    return result, problems.items, path
+    return result, problems.items
 
 
-def _split_rows(text: str, delimiter: str, first_line: int):
-    """The non-blank rows of a part as ``(line, cells)``.
+def split_rows(text: str, delimiter: str, first_line: int) -> tuple[list[int], list[list]]:
+    """The line numbers and cells of a part's non-blank rows.
 
     With no quote character in the file (see ``plan``) a CSV line is its fields joined by the
     delimiter, so str.split reads it as the csv module would, at twice its speed. Lines are split
-    at "\n" only, not by splitlines(): a name may hold a Unicode line separator.
+    at "\n" only, not by splitlines(): a name may hold a Unicode line separator. A line that
+    starts with something other than a delimiter or a space is not blank, without looking further.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n")
+    lines, rows = [], []
     for line, content in enumerate(text.split("\n"), start=first_line):
-        if content and not content.isspace():
-            cells = content.split(delimiter)
-            if any(c.strip() for c in cells):
-                yield line, cells
+        if not content:
+            continue
+        cells = content.split(delimiter)
+        head = content[0]
+        if (head == delimiter or head.isspace()) and not any(c.strip() for c in cells):
+            continue
+        lines.append(line)
+        rows.append(cells)
+    return lines, rows
 
 
 def peak_mb() -> float:
@@ -191,7 +216,16 @@ def work(arguments: tuple[Setup, Part]):
     return stage_part(*arguments)
 
 
-def pool(workers: int):
+@contextmanager
+def pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
     """Worker processes started afresh ("spawn", never a fork of a process holding database
-    connections and threads): they import only what a part needs, some 60 MB."""
-    return multiprocessing.get_context("spawn").Pool(workers)
+    connections and threads): they import only what a part needs, some 60 MB. They are let to
+    finish (closing their connections and spool files) unless something went wrong."""
+    workers_pool = multiprocessing.get_context("spawn").Pool(workers)
+    try:
+        yield workers_pool
+    except BaseException:
+        workers_pool.terminate()
+        raise
+    workers_pool.close()
+    workers_pool.join()

@@ -2,7 +2,8 @@
 
 Whatever happens, the outcome is written to the import's row, and the program's roster is either
 a complete new version or untouched: the second pass is one transaction, and the first writes only
-to a temporary staging table and to the import's report.
+to spool files of its own (``seal``) and to the import's report. The whole import holds the
+district's import lock (``apply.import_lock``).
 """
 
 import logging
@@ -27,13 +28,12 @@ from survey.models import (
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, bulk, columns, parallel, timing
+from survey.rosters import apply, bulk, columns, parallel, timing, values
 from survey.rosters.formats import FileProblem
 from survey.rosters.importer import ProblemSink, first_pass
 from survey.rosters.reader import RosterFile
-from survey.rosters.seal import FirstPass
-from survey.rosters.stage import Stage
-from survey.rosters.validate import Areas, RowChecker
+from survey.rosters.seal import NEW, Context, Dropped, FirstPass
+from survey.rosters.validate import Areas
 
 log = logging.getLogger(__name__)
 #: CSV files from this size on are read by several processes (see ``parallel``).
@@ -57,9 +57,13 @@ def remembered_mapping(conn: sa.Connection, program_id: int) -> dict[str, str]:
 
 
 def area_index(conn: sa.Connection, create: bool) -> Areas:
+    """Town and village names -> ids, the names normalised as a file's cells are
+    (``values.place``: full-width folded, spaces removed), so that a cell finds its place
+    whichever way the checker reads it."""
     rows = conn.execute(sa.select(Area.id, Area.name, Area.parent_id)).all()
-    towns = {name: id_ for id_, name, parent in rows if parent is None}
-    villages = {(parent, name): id_ for id_, name, parent in rows if parent is not None}
+    towns = {values.place(name): id_ for id_, name, parent in rows if parent is None}
+    villages = {(parent, values.place(name)): id_ for id_, name, parent in rows
+                if parent is not None}
     return Areas(towns, villages, create)
 
 
@@ -78,12 +82,14 @@ def run(import_id: int, path: Path) -> ImportStatus:
     options = (job.file_kind, job.sheet, job.valid_only, job.create_areas)
     db.session.commit()
     timing.start()
+    folder = tempfile.mkdtemp(prefix="roster-")
     with db.engine.connect() as conn:
-        stage = Stage(conn, import_id)
         try:
             _update(conn, import_id, status=ImportStatus.RUNNING, started_at=utcnow())
-            status = _run(conn, stage, import_id, program, by_id, filename, path, options)
-        except FileProblem as problem:
+            with apply.import_lock(conn):
+                timing.lap("waiting for other imports")
+                status = _run(conn, folder, import_id, program, by_id, filename, path, options)
+        except (FileProblem, apply.ConcurrentImport) as problem:
             conn.rollback()
             status = _refuse(conn, import_id, str(problem))
         except Exception:
@@ -93,7 +99,9 @@ def run(import_id: int, path: Path) -> ImportStatus:
             _update(conn, import_id, status=status, finished_at=utcnow(),
                     message="导入时发生系统错误，没有导入任何数据。请联系管理员查看日志。")
         finally:
-            stage.discard()
+            if conn.dialect.name == "sqlite":
+                conn.invalidate()  # attached spool files and temporary tables go with it
+            shutil.rmtree(folder, ignore_errors=True)
             timing.lap("cleanup")
     log.info("roster import %s: %s", import_id, status.value, extra={"phases": timing.phases()})
     db.session.expire_all()
@@ -110,7 +118,7 @@ def _refuse(conn, import_id: int, message: str) -> ImportStatus:
     return ImportStatus.REFUSED
 
 
-def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, path, options):
+def _run(conn, folder: str, import_id: int, program: Target, by_id, filename, path, options):
     kind, sheet, valid_only, create_areas = options
     remembered = remembered_mapping(conn, program.id)
     with RosterFile(path, kind, sheet, remembered) as roster:
@@ -119,6 +127,7 @@ def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, p
             raise FileProblem(f"第{roster.header_line}行（表头）缺少必需的列：" + "、".join(missing)
                               + "。请在“列对应”中指定哪一列是什么")
         areas = area_index(conn, create_areas)
+        ctx = apply.context(conn, program.id)
         sink = ProblemSink(conn, import_id)
 
         def progress(rows: int, fraction: float) -> None:
@@ -127,47 +136,47 @@ def _run(conn, stage: Stage, import_id: int, program: Target, by_id, filename, p
                 on_progress(fraction)
 
         timing.lap("open")
-        parts = _parts(roster, create_areas)
-        stage.create(shared=bool(parts))
-        conn.commit()
-        vault = privacy.Vault.from_app()
+        setup = _setup(conn, roster, mapping, areas, ctx, folder)
+        parts = _parts(roster, create_areas, conn)
         if parts:
-            setup = _setup(conn, stage, roster, mapping, areas, vault)
-            result = in_parallel(setup, parts, stage, sink, progress)
+            result = in_parallel(setup, parts, sink, progress)
         else:
-            result = first_pass(roster, RowChecker(mapping, areas), stage, vault, sink, progress)
+            sealer = parallel.make_sealer(setup, conn.connection.driver_connection, areas)
+            try:
+                result = first_pass(roster, sealer, sink, progress)
+            finally:
+                sealer.writer.close()
+        conn.commit()
     timing.lap("first pass")
-    return _decide(conn, stage, import_id, program, by_id, filename, valid_only, result, areas,
-                   sink)
+    return _decide(conn, import_id, program, by_id, filename, valid_only, result, areas, sink,
+                   ctx)
 
 
-def _decide(conn, stage: Stage, import_id: int, program: Target, by_id, filename,
-            valid_only: bool, result: FirstPass, areas: Areas, sink: ProblemSink):
+def _decide(conn, import_id: int, program: Target, by_id, filename, valid_only: bool,
+            result: FirstPass, areas: Areas, sink: ProblemSink, ctx: Context):
     """Refuse the file, or leave its bad rows out when the admin said so, and write the rest."""
-    _report_duplicates(conn, stage, sink, result)
+    _report_duplicates(conn, sink, result)
     timing.lap("duplicates")
     bad_rows = result.bad_rows + len(result.duplicates)
     counts = {"rows_read": result.rows, "bad_rows": bad_rows, "problem_count": sink.count}
     if bad_rows and not valid_only:
         _update(conn, import_id, status=ImportStatus.REFUSED, finished_at=utcnow(), **counts)
         return ImportStatus.REFUSED
-    if valid_only and result.duplicates:
-        lines = sorted(result.duplicates)
-        for content in stage.content_hashes(lines):
-            result.fingerprint = (result.fingerprint - int(content, 16)) % (1 << 256)
-        stage.delete_lines(lines)
-        result.staged -= len(lines)
+    dropped = result.drop(sorted(result.duplicates)) if result.duplicates else Dropped()
     if result.staged == 0:
         _update(conn, import_id, **counts)
         return _refuse(conn, import_id, "文件中没有可导入的数据行")
-    return _second_pass(conn, stage, import_id, program, by_id, filename, result, areas, counts)
+    _update(conn, import_id, **counts)
+    return _second_pass(conn, import_id, program, by_id, filename, result, areas, ctx, dropped)
 
 
-def _parts(roster: RosterFile, create_areas: bool) -> list[parallel.Part] | None:
+def _parts(roster: RosterFile, create_areas: bool, conn) -> list[parallel.Part] | None:
     """The parts of a large CSV to read in parallel, or None to read it in this process."""
     config = current_app.config
     workers = min(config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
-    if (roster.kind != "csv" or create_areas or workers < 2
+    in_memory = conn.dialect.name == "sqlite" and conn.engine.url.database in (None, "",
+                                                                              ":memory:")
+    if (roster.kind != "csv" or create_areas or workers < 2 or in_memory
             or roster.size < config.get("ROSTER_PARALLEL_BYTES", PARALLEL_BYTES)):
         return None
     parts = parallel.plan(roster.path, roster.encoding, roster.header_line,
@@ -175,21 +184,23 @@ def _parts(roster: RosterFile, create_areas: bool) -> list[parallel.Part] | None
     return parts if parts and len(parts) > 1 else None
 
 
-def _setup(conn, stage: Stage, roster: RosterFile, mapping, areas: Areas,
-           vault: privacy.Vault) -> parallel.Setup:
+def _setup(conn, roster: RosterFile, mapping, areas: Areas, ctx: Context,
+           folder: str) -> parallel.Setup:
+    vault = privacy.Vault.from_app()
     postgres = conn.dialect.name == "postgresql"
     url = conn.engine.url.set(drivername="postgresql")
     return parallel.Setup(
-        path=str(roster.path), encoding=roster.encoding, delimiter=roster.delimiter,
-        mapping=mapping, towns=areas.towns, villages=areas.villages,
-        hash_key=vault.hash_key, encryption_key=vault.encryption_key,
+        path=str(roster.path), encoding=getattr(roster, "encoding", ""),
+        delimiter=getattr(roster, "delimiter", ","), mapping=mapping, towns=areas.towns,
+        villages=areas.villages, hash_key=vault.hash_key, encryption_key=vault.encryption_key,
+        context=ctx, folder=folder,
         conninfo=url.render_as_string(hide_password=False) if postgres else None,
-        table=stage.name, folder=None if postgres else tempfile.mkdtemp(prefix="roster-"),
+        database=None if postgres else conn.engine.url.database,
     )
 
 
-def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], stage: Stage,
-                sink: ProblemSink, progress) -> FirstPass:
+def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], sink: ProblemSink,
+                progress) -> FirstPass:
     """The first pass shared by this process and ``ROSTER_WORKERS - 1`` worker processes.
 
     This process takes a part whenever the workers are busy, so that with two cores one extra
@@ -201,12 +212,9 @@ def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], stage: Stage,
 
     def take(part: parallel.Part, outcome, worker: bool) -> None:
         nonlocal done
-        counts, problems, path = outcome
+        counts, problems = outcome
         if not worker:
             counts.peak_mb = 0.0  # this process's own memory is its own ru_maxrss
-        if path:
-            stage.copy_in(path)
-            os.unlink(path)
         sink.add(problems)
         sink.flush()
         result.merge(counts)
@@ -226,66 +234,72 @@ def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], stage: Stage,
                     part, pending = running.popleft()
                     take(part, pending.get(), worker=True)
     finally:
-        if setup.folder:
-            shutil.rmtree(setup.folder, ignore_errors=True)
+        parallel.release(setup)
     result.find_duplicates()
     log.info("roster first pass: %d rows in %d parts, %d worker processes",
              result.rows, len(parts), workers, extra={"worker_peak_mb": result.peak_mb})
     return result
 
 
-def _report_duplicates(conn, stage: Stage, sink: ProblemSink, result: FirstPass) -> None:
+def _report_duplicates(conn, sink: ProblemSink, result: FirstPass) -> None:
     if not result.duplicates:
         return
     lines = sorted(result.duplicates)
-    masks = {}
-    query = sa.text(f"SELECT line, id_mask FROM {stage.name} WHERE line IN :lines").bindparams(
-        sa.bindparam("lines", expanding=True))
-    for start in range(0, len(lines), 500):
-        masks.update(conn.execute(query, {"lines": lines[start:start + 500]}).all())
+    masks = result.masks(lines)
     sink.add([(line, columns.label("id_number"), masks.get(line, ""),
                f"与第{result.duplicates[line]}行是同一个人（身份证号重复）") for line in lines])
     sink.flush()
     conn.commit()
 
 
-def _second_pass(conn, stage, import_id, program, by_id, filename, result: FirstPass, areas,
-                 counts) -> ImportStatus:
-    _update(conn, import_id, **counts)
-    apply.lock(conn, import_id)
-    previous = apply.previous_number(conn, program.id)
-    created = apply.create_areas(conn, stage, areas.new_towns, areas.new_villages)
-    known = apply.known_people(conn, stage)
-    if previous:
-        stage.index()
-        closed = apply.close_entries(conn, stage, program.id, previous)
-        change = apply.changes(conn, stage, program.id, previous, result.staged, closed)
-        if change.none:
-            conn.rollback()
-            version_id = apply.current_version_id(conn, program.id)
-            _update(conn, import_id, status=ImportStatus.UNCHANGED, version_id=version_id,
-                    finished_at=utcnow(), progress=1.0)
-            return ImportStatus.UNCHANGED
-    else:
-        change = apply.Changes(added=result.staged, removed=0, changed=0)
+def _second_pass(conn, import_id, program: Target, by_id, filename, result: FirstPass,
+                 areas: Areas, ctx: Context, dropped: Dropped) -> ImportStatus:
+    apply.begin(conn, import_id, ctx)
+    change = apply.changes(conn, ctx, result.kinds_count, len(result.kept_ids))
+    if change.none:
+        conn.rollback()
+        version_id = apply.current_version_id(conn, program.id)
+        _update(conn, import_id, status=ImportStatus.UNCHANGED, version_id=version_id,
+                finished_at=utcnow(), progress=1.0)
+        return ImportStatus.UNCHANGED
     timing.lap("compare")
-    base, new_people = apply.number_new_people(conn, stage, result.staged, known)
-    timing.lap("known people")
-    apply.insert_people(conn, stage, base, new_people)
+    loader = _loader(conn, result.spooled)
+    real, created = apply.create_areas(conn, areas.new_towns, areas.new_villages)
+    loader.prepare(dropped, real)
+    new_people, new_entries = result.kinds_count[NEW], result.staged - len(result.kept_ids)
+    with bulk.loading(conn, "person", new_people):
+        loader.insert_people()
+    apply.move_person_sequence(conn)
     timing.lap("people")
-    with bulk.loading(conn, "roster_entry", change.added + change.changed, sqlite=False):
-        apply.insert_entries(conn, stage, program.id, previous + 1, base)
+    with bulk.loading(conn, "roster_entry", new_entries, sqlite=False):
+        loader.insert_entries(ctx.program_id, ctx.number)
         timing.lap("entries")
-    bulk.refresh_statistics(conn, "person", new_people)
-    bulk.refresh_statistics(conn, "roster_entry", change.added + change.changed)
     timing.lap("indexes and keys")
+    apply.close_entries(conn, ctx, result.kept_ids)
+    timing.lap("close entries")
+    bulk.refresh_statistics(conn, "person", new_people)
+    bulk.refresh_statistics(conn, "roster_entry", new_entries)
+    timing.lap("statistics")
+    total = apply.fingerprint(conn, ctx.program_id, ctx.number) if dropped.lines \
+        else result.fingerprint
     detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
     version_id = apply.insert_version(
-        conn, program_id=program.id, number=previous + 1, filename=filename,
-        rows=result.staged, fingerprint=f"{result.fingerprint:064x}", change=change,
-        user_id=by_id, detail=detail)
+        conn, program_id=program.id, number=ctx.number, filename=filename,
+        rows=result.staged, fingerprint=f"{total:064x}", change=change, user_id=by_id,
+        detail=detail)
     conn.execute(sa.update(RosterImport).where(RosterImport.id == import_id).values(
         status=ImportStatus.DONE, version_id=version_id, finished_at=utcnow(), progress=1.0))
     conn.commit()
     timing.lap("commit")
+    loader.finish()
     return ImportStatus.DONE
+
+
+def _loader(conn, spooled: list):
+    if conn.dialect.name == "postgresql":
+        from survey.rosters import spool_postgres
+
+        return spool_postgres.Loader(conn, spooled)
+    from survey.rosters import spool_sqlite
+
+    return spool_sqlite.Loader(conn, sorted(set(spooled)))

@@ -91,13 +91,15 @@ def test_new_people_after_a_bulk_import_get_fresh_ids(app, make_roster, monkeypa
         assert person.id > max(imported)
 
 
-def test_a_later_version_spends_one_id_per_new_person(app, make_roster):
+def test_a_later_version_numbers_new_people_from_their_lines(app, make_roster):
+    """Known people keep their ids; a new person's id is the largest before plus the line."""
     rows = roster_rows(30)
     make_roster("cataract", rows=rows)
     with app.app_context():
-        before = db.session.scalar(sa.select(sa.func.max(Person.id)))
+        before = db.session.scalars(sa.select(Person.id).order_by(Person.id)).all()
     make_roster("cataract", rows=rows + roster_rows(2, seed=5))
     with app.app_context():
         ids = db.session.scalars(sa.select(Person.id).order_by(Person.id)).all()
-    assert len(ids) == 32 and ids[-2:] == [before + 1, before + 2]
+    # the header is line 1, so the two new people are on lines 32 and 33
+    assert ids[:30] == before and ids[30:] == [max(before) + 32, max(before) + 33]
     assert _entries(app, "cataract") == {row[1]: row[0] for row in rows + roster_rows(2, seed=5)}

@@ -76,4 +76,5 @@ def test_splitting_a_quote_free_part_reads_it_as_the_csv_module(rows, delimiter,
     expected = [(line, cells) for line, cells in enumerate(
         csv.reader(text.split("\n"), delimiter=delimiter), start=5)
         if any(cells) and any(c.strip() for c in cells)]
-    assert list(parallel._split_rows(text, delimiter, 5)) == expected
+    lines, cells = parallel.split_rows(text, delimiter, 5)
+    assert list(zip(lines, cells, strict=True)) == expected

@@ -1,16 +1,21 @@
-"""The second pass is planned as lookups, never as a table scanned once per row of another.
+"""Imports are planned as lookups, never as a table scanned once per row of another.
 
 A plan that scans a table inside a loop is quadratic: invisible on a test's forty rows, hours on
-a million. Each statement the import runs against its staging tables is explained by SQLite
-while the import runs, and its plan may scan one table at most (the outer loop).
+a million. Each statement the second pass runs on the rosters and the spool is explained by SQLite
+while the import runs, and its plan may scan one table at most (the outer loop); the first pass's
+lookups must go through the indexes.
 """
 
 import re
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
 
+from survey.catalog.service import program_by_code
 from survey.extensions import db
+from survey.models import Person
+from survey.rosters.match import Matcher
 from tests.fixtures import roster_rows
 
 _SKIP = ("CREATE", "DROP", "ATTACH", "DETACH", "PRAGMA", "DELETE")
@@ -27,7 +32,7 @@ def test_no_statement_scans_a_table_inside_a_loop(app, make_roster):
     plans: list[tuple[str, list[str]]] = []
 
     def explain(conn, cursor, statement, parameters, context, executemany):
-        if executemany or "roster_stage_" not in statement:
+        if executemany or not re.search(r"spool\d|roster_kept|person|roster_entry", statement):
             return
         if statement.lstrip().upper().startswith(_SKIP):
             return
@@ -43,8 +48,8 @@ def test_no_statement_scans_a_table_inside_a_loop(app, make_roster):
     finally:
         sa.event.remove(engine, "before_cursor_execute", explain)
     seen = " ".join(statement for statement, _ in plans)
-    for part in ("INSERT INTO roster_stage_", "UPDATE roster_entry SET last_version",
-                 "SELECT count(*) FROM roster_stage_", "INSERT INTO person",
+    for part in ("INSERT INTO roster_kept", "UPDATE roster_entry SET last_version",
+                 "FROM spool0.rows", "INSERT INTO person",
                  "INSERT INTO roster_entry"):
         assert part in seen, part  # the comparison and the writing were all explained
     for statement, plan in plans:
@@ -72,3 +77,29 @@ def _loops_over_a_scan(statement: str, plan: list[tuple[int, int, str]]) -> bool
         if kind == "SCAN" and (inside or first_loop[parent] != step):
             return True
     return False
+
+
+def test_the_first_pass_looks_people_and_entries_up_by_index(app, make_roster):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's planner is the one that needs telling")
+        path = db.engine.url.database
+    rows = roster_rows(30)
+    make_roster("cataract", rows=rows)
+    with app.app_context():
+        program = program_by_code("cataract").id
+        people = dict(db.session.execute(sa.select(Person.id_hash, Person.id)).all())
+    connection = sqlite3.connect(path)
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    matcher = Matcher(connection, program)
+    known = matcher.people([bytes.fromhex(key) for key in people] + [b"x" * 32])
+    opened = matcher.open_entries(known.values())
+    connection.set_trace_callback(None)
+    assert sorted(known.values()) == sorted(people.values()) and len(opened) == 30
+    plans = [[row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + statement)]
+             for statement in statements]
+    assert any("USING COVERING INDEX ix_person_id_hash" in step or
+               "USING INDEX ix_person_id_hash" in step for step in plans[0]), plans[0]
+    assert any("ix_roster_entry_program_person" in step for step in plans[1]), plans[1]
+    assert not any(step.startswith("SCAN") for plan in plans for step in plan), plans
