@@ -119,8 +119,9 @@ def close_entries(conn: sa.Connection, ctx: Context, kept_ids) -> int:
     conn.exec_driver_sql("CREATE TEMPORARY TABLE roster_kept (id integer PRIMARY KEY)")
     try:
         if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("INSERT INTO roster_kept SELECT unnest(CAST(:ids AS integer[]))"),
-                         {"ids": list(kept_ids)})
+            with conn.connection.driver_connection.cursor() as cursor, cursor.copy(
+                    "COPY roster_kept (id) FROM STDIN") as copy:
+                copy.write("".join(f"{entry_id}\n" for entry_id in kept_ids))
             conn.exec_driver_sql("ANALYZE roster_kept")
         else:
             conn.execute(sa.text("INSERT INTO roster_kept SELECT value FROM json_each(:ids)"),

@@ -9,6 +9,7 @@ give; a str subclass that overrides str's methods could be judged otherwise.
 """
 
 import functools
+from collections.abc import Callable
 from datetime import date
 from itertools import chain, compress, repeat
 from operator import index, is_not
@@ -32,11 +33,35 @@ def check_many(checker: RowChecker, lines: list[int], rows: list[list]
                ) -> tuple[list[int], list[tuple], list[Problem], int]:
     """Check many rows at once: (lines of the good rows, their clean tuples, the problems of the
     bad rows, how many rows were bad), exactly as ``checker.check`` row by row gives them."""
-    if len(lines) != len(rows):  # as zip does: stop at the shorter
-        lines, rows = lines[:len(rows)], rows[:len(lines)]
+    def cut(start: int, end: int):
+        part = rows[start:end]
+        return functools.partial(_row_cells, part), part.__getitem__
+
+    return _check(checker, lines, min(len(lines), len(rows)), cut)  # stop at the shorter, as zip
+
+
+def check_columns(checker: RowChecker, lines: list[int], columns: list[list]
+                  ) -> tuple[list[int], list[tuple], list[Problem], int]:
+    """``check_many`` of the rows ``[column[i] for column in columns]``, the columns (lists of
+    one length, at least one, which tells how many rows there are) read as they are: a row is
+    made only to go through ``checker.check``."""
+    sizes = set(map(len, columns))
+    if len(sizes) != 1:
+        raise ValueError("columns of different lengths" if sizes else "no columns")
+
+    def cut(start: int, end: int):
+        part = [column[start:end] for column in columns]
+        return functools.partial(_column_cells, part), lambda i: [column[i] for column in part]
+
+    return _check(checker, lines, min(len(lines), *sizes), cut)
+
+
+def _check(checker: RowChecker, lines: list[int], size: int, cut: Callable):
+    """Check the first ``size`` rows chunk by chunk; ``cut(start, end)`` gives a chunk's cells
+    by field (``_row_cells``) and its row by index."""
     by_town = _villages_by_town(checker.areas)
-    parts = [_chunk(checker, by_town, lines[i:i + _CHUNK], rows[i:i + _CHUNK])
-             for i in range(0, len(rows), _CHUNK)]
+    spans = [(start, min(start + _CHUNK, size)) for start in range(0, size, _CHUNK)]
+    parts = [_chunk(checker, by_town, lines[start:end], *cut(start, end)) for start, end in spans]
     if len(parts) == 1:
         return parts[0]
     good_lines, cleans, problems = (list(chain.from_iterable(part[k] for part in parts))
@@ -44,15 +69,15 @@ def check_many(checker: RowChecker, lines: list[int], rows: list[list]
     return good_lines, cleans, problems, sum(part[3] for part in parts)
 
 
-def _chunk(checker: RowChecker, by_town: dict | None, lines: list, rows: list):
+def _chunk(checker: RowChecker, by_town: dict | None, lines: list, cells: Callable, row: Callable):
     try:
-        columns = _Columns(checker, by_town, rows)
+        columns = _Columns(checker, by_town, len(lines), cells)
     except Exception:  # odd input (a row that is no sequence, an unhashable cell): never guess
-        return _one_by_one(checker, lines, rows)
-    return columns.finish(checker, lines, rows)
+        return _one_by_one(checker, lines, map(row, range(len(lines))))
+    return columns.finish(checker, lines, row)
 
 
-def _one_by_one(checker: RowChecker, lines: list, rows: list):
+def _one_by_one(checker: RowChecker, lines: list, rows):
     good_lines, cleans, problems, bad = [], [], [], 0
     for line, cells in zip(lines, rows, strict=True):
         clean, found = checker.check(line, cells)
@@ -65,15 +90,44 @@ def _one_by_one(checker: RowChecker, lines: list, rows: list):
     return good_lines, cleans, problems, bad
 
 
+def _row_cells(rows: list, at: dict[str, int], ok: np.ndarray) -> dict[str, list]:
+    """The cells of the columns ``at`` (field -> index) of rows; a row too short is not ok."""
+    need = max(at.values()) + 1
+    try:
+        return {field: [cells[i] for cells in rows] for field, i in at.items()}
+    except IndexError:
+        ok &= np.array([len(cells) >= need for cells in rows], bool)
+        rows = [cells if len(cells) >= need else [None] * need for cells in rows]
+        return {field: [cells[i] for cells in rows] for field, i in at.items()}
+
+
+def _column_cells(columns: list[list], at: dict[str, int], ok: np.ndarray) -> dict[str, list]:
+    """The columns ``at``; with too few columns no row is ok."""
+    if max(at.values()) < len(columns):
+        return {field: columns[i] for field, i in at.items()}
+    ok[:] = False
+    return {field: [None] * len(ok) for field in at}
+
+
+def _positions(checker: RowChecker) -> dict[str, int]:
+    """The columns of the cells ``_fast`` reads, by field."""
+    optional = ("phone", "village", "address", "amount", "paid_on")
+    fields = ("name", "id_number", "town", *(f for f in optional if getattr(checker, f)))
+    at = {field: index(checker.at[field]) for field in fields}
+    if min(at.values()) < 0:
+        raise IndexError("a column counted from the end")
+    return at
+
+
 class _Columns:
     """A chunk as columns, and which of its rows pass every test of ``RowChecker._fast``."""
 
-    def __init__(self, checker: RowChecker, by_town: dict | None, rows: list):
-        areas, size = checker.areas, len(rows)
+    def __init__(self, checker: RowChecker, by_town: dict | None, size: int, cells: Callable):
+        areas = checker.areas
         if by_town is None or not (type(checker._amounts) is dict is type(checker._dates)):
             raise TypeError("not plain dicts")  # their get() might not do what [] does
         ok = np.ones(size, bool)
-        cell = _extract(checker, rows, ok)
+        cell = cells(_positions(checker), ok)
         blank = [""] * size
         names = _names(cell["name"], ok)
         numbers = _numbers(cell["id_number"], ok)
@@ -87,11 +141,12 @@ class _Columns:
                       date_texts, towns, villages)
         self.fast, self.others = ok, [] if ok.all() else np.flatnonzero(~ok).tolist()
 
-    def finish(self, checker: RowChecker, lines: list, rows: list):
-        """Check the other rows in line order, then gather the clean rows in line order."""
+    def finish(self, checker: RowChecker, lines: list, row: Callable):
+        """Check the other rows (``row(i)``) in line order, then gather the clean rows in line
+        order."""
         problems, bad, late = [], 0, {}
         for i in self.others:
-            clean, found = checker.check(lines[i], rows[i])
+            clean, found = checker.check(lines[i], row(i))
             if found:
                 bad += 1
                 problems.extend(found)
@@ -110,22 +165,6 @@ class _Columns:
             self.fast[list(late)] = True
         keep = self.fast.tolist()
         return list(compress(lines, keep)), list(compress(cleans, keep))
-
-
-def _extract(checker: RowChecker, rows: list, ok: np.ndarray) -> dict[str, list]:
-    """The cells ``_fast`` reads, column by column; a row too short for them is not ok."""
-    optional = ("phone", "village", "address", "amount", "paid_on")
-    fields = ("name", "id_number", "town", *(f for f in optional if getattr(checker, f)))
-    at = {field: index(checker.at[field]) for field in fields}
-    if min(at.values()) < 0:
-        raise IndexError("a column counted from the end")
-    need = max(at.values()) + 1
-    try:
-        return {field: [cells[i] for cells in rows] for field, i in at.items()}
-    except IndexError:
-        ok &= np.array([len(cells) >= need for cells in rows], bool)
-        rows = [cells if len(cells) >= need else [None] * need for cells in rows]
-        return {field: [cells[i] for cells in rows] for field, i in at.items()}
 
 
 def _joined(cells: list, ok: np.ndarray, between: str = "") -> tuple[list[str], str]:

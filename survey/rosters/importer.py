@@ -10,8 +10,9 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from survey.models import RosterImportProblem
+from survey.rosters.outcome import FirstPass
 from survey.rosters.reader import RosterFile
-from survey.rosters.seal import FirstPass, Sealer
+from survey.rosters.seal import Sealer
 from survey.rosters.validate import Problem
 
 #: Problems stored per import; past this the report counts them but lists no more.
@@ -27,6 +28,9 @@ class ProblemSink:
         self.conn, self.import_id = conn, import_id
         self.pending: list[dict] = []
         self.count = 0
+        #: While held, problems wait in memory (SQLite: the import's transaction holds the
+        #: write lock); ``release`` writes them, on the given connection if any.
+        self.held = False
 
     def add(self, problems: list[Problem]) -> None:
         for line, column, value, reason in problems:
@@ -38,9 +42,14 @@ class ProblemSink:
             self.flush()
 
     def flush(self) -> None:
-        if self.pending:
+        if self.pending and not self.held:
             self.conn.execute(sa.insert(RosterImportProblem), self.pending)
             self.pending = []
+
+    def release(self, conn: sa.Connection | None = None) -> None:
+        self.held = False
+        self.conn = conn or self.conn
+        self.flush()
 
 
 def first_pass(roster: RosterFile, sealer: Sealer, sink: ProblemSink,
@@ -53,12 +62,12 @@ def first_pass(roster: RosterFile, sealer: Sealer, sink: ProblemSink,
         lines.append(line)
         rows.append(cells)
         if len(rows) >= PART_ROWS:
-            result.merge(sealer.part(lines, rows, sink))
+            result.add(lines[0], sealer.part(lines, rows, sink))
             sink.flush()
             progress(result.rows, roster.fraction())
             lines, rows = [], []
     if rows:
-        result.merge(sealer.part(lines, rows, sink))
+        result.add(lines[0], sealer.part(lines, rows, sink))
     sink.flush()
     result.find_duplicates()
     progress(result.rows, 1.0)

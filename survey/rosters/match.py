@@ -24,6 +24,13 @@ class Matcher:
         self.program_id = program_id
         self.sqlite = isinstance(connection, sqlite3.Connection)
 
+    def match(self, lines: list[int], digests: list[bytes],
+              entries: bool) -> tuple[dict[bytes, int], OpenEntries]:
+        """ID hash -> person id of the known people among ``digests`` (of these ``lines``),
+        and, if ``entries``, their open entries in the program."""
+        known = self.people(digests)
+        return known, self.open_entries(known.values()) if entries and known else {}
+
     def people(self, digests: list[bytes]) -> dict[bytes, int]:
         """ID hash -> person id, for the hashes that belong to a known person."""
         found: dict[bytes, int] = {}

@@ -10,78 +10,24 @@ must come from one place). Each process has its own database connection for the 
 writes its own spool files (``seal``).
 """
 
-import bisect
+import gc
 import multiprocessing
 import multiprocessing.pool
 import os
 import sqlite3
-import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from survey import privacy
 from survey.rosters import spool_sqlite
 from survey.rosters.match import Matcher
-from survey.rosters.seal import Context, FirstPass, Sealer
+from survey.rosters.parts import Part, read, split_columns, split_rows
+from survey.rosters.seal import Context, Sealed, Sealer
 from survey.rosters.validate import Areas, Problem, RowChecker
-
-BLOCK = 4 << 20
-#: A part of about this size (some 10,000 rows, 25 MB in memory while it is sealed).
-PART_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class Part:
-    start: int
-    end: int
-    first_line: int
-
-
-def plan(path: Path, encoding: str, header_line: int,
-         part_bytes: int = PART_BYTES) -> list[Part] | None:
-    """Byte ranges of the data rows, each starting at a line start; None if cutting is unsafe."""
-    if encoding not in ("utf-8", "utf-8-sig", "gb18030"):
-        return None
-    blocks: list[tuple[int, int]] = []  # (offset, newlines before it)
-    newlines = position = 0
-    data_start = None
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            if (b'"' in block or b"\0" in block
-                    or block.count(b"\r") - block.count(b"\r\n") > 0):
-                return None  # a quoted field may span lines; a lone CR ends lines too; the
-                # csv module refuses NUL, with a message that names the line
-            count = block.count(b"\n")
-            if data_start is None and newlines + count >= header_line:
-                cut = -1
-                for _ in range(header_line - newlines):
-                    cut = block.index(b"\n", cut + 1)
-                data_start = position + cut + 1
-            blocks.append((position, newlines))
-            newlines += count
-            position += len(block)
-        if data_start is None:
-            return None
-        starts = [data_start]
-        for target in range(data_start + part_bytes, position, part_bytes):
-            handle.seek(target)
-            cut = handle.read(1 << 16).find(b"\n")
-            if cut >= 0 and target + cut + 1 < position and target + cut + 1 > starts[-1]:
-                starts.append(target + cut + 1)
-        lines = [_line_at(handle, blocks, start) for start in starts]
-    ends = starts[1:] + [position]
-    return [Part(s, e, n) for s, e, n in zip(starts, ends, lines, strict=True)]
-
-
-def _line_at(handle, blocks: list[tuple[int, int]], offset: int) -> int:
-    """The line number (from 1) of the line that starts at byte ``offset``."""
-    index = bisect.bisect_right([b[0] for b in blocks], offset) - 1
-    start, before = blocks[index]
-    handle.seek(start)
-    return before + handle.read(offset - start).count(b"\n") + 1
 
 
 @dataclass
@@ -99,9 +45,13 @@ class Setup:
     encryption_key: bytes
     context: Context
     folder: str
+    #: How many columns the header has: a part whose lines all have as many is read by columns.
+    width: int
     #: A libpq connection string on PostgreSQL, else the SQLite database file.
     conninfo: str | None = None
     database: str | None = None
+    #: The import whose table of known people (``prefetch``) the lookups read, if any.
+    prefetch: int | None = None
 
 
 class _Problems:
@@ -132,11 +82,16 @@ def make_sealer(setup: Setup, connection=None, areas: Areas | None = None) -> Se
 
         writer = spool_postgres.Writer(connection, setup.folder, ctx.program_id, ctx.number)
     else:
-        writer = spool_sqlite.Writer(os.path.join(
-            setup.folder, f"spool-{os.getpid()}-{threading.get_ident()}.sqlite"))
+        writer = spool_sqlite.Writer(setup.folder)
     checker = RowChecker(setup.mapping, areas or Areas(setup.towns, setup.villages))
     vault = privacy.Vault(setup.hash_key, setup.encryption_key)
-    return Sealer(ctx, checker, vault, Matcher(connection, ctx.program_id), writer)
+    if setup.prefetch is not None:
+        from survey.rosters import prefetch
+
+        matcher = prefetch.Matcher(connection, prefetch.known_table(setup.prefetch))
+    else:
+        matcher = Matcher(connection, ctx.program_id)
+    return Sealer(ctx, checker, vault, matcher, writer)
 
 
 def _connect(setup: Setup):
@@ -150,50 +105,45 @@ def _connect(setup: Setup):
 
 def release(setup: Setup) -> None:
     """Close this process's connections of an import (the importing process, at its end)."""
+    if setup.conninfo:
+        from survey.rosters import prefetch
+
+        prefetch.release(setup.folder)
     sealer = _sealers.pop(setup.folder, None)
     if sealer is not None:
+        sealer.writer.close()
         sealer.matcher.connection.close()
-        if isinstance(sealer.writer, spool_sqlite.Writer):
-            sealer.writer.close()
 
 
-def stage_part(setup: Setup, part: Part) -> tuple[FirstPass, list[Problem]]:
+def stage_part(setup: Setup, part: Part) -> tuple[Sealed, list[Problem]]:
     """Read, check, seal and spool one part; return its counts and problems."""
-    with open(setup.path, "rb") as handle:
-        handle.seek(part.start)
-        text = handle.read(part.end - part.start).decode(
-            "utf-8" if setup.encoding == "utf-8-sig" else setup.encoding)
-    lines, rows = split_rows(text, setup.delimiter, part.first_line)
+    text = read(setup.path, setup.encoding, part)
     sealer = _sealers.get(setup.folder)
     if sealer is None:
         sealer = _sealers[setup.folder] = make_sealer(setup)
     problems = _Problems()
-    result = sealer.part(lines, rows, problems)
+    regular = split_columns(text, setup.delimiter, part.first_line, setup.width)
+    if regular is not None:
+        result = sealer.part(regular[0], None, problems, columns=regular[1])
+    else:
+        lines, rows = split_rows(text, setup.delimiter, part.first_line)
+        result = sealer.part(lines, rows, problems)
     result.peak_mb = peak_mb()
     return result, problems.items
 
 
-def split_rows(text: str, delimiter: str, first_line: int) -> tuple[list[int], list[list]]:
-    """The line numbers and cells of a part's non-blank rows.
+def key_part(setup: Setup, part: Part) -> tuple[int, list]:
+    """The quick first reading of a part before a PostgreSQL import looks people up in bulk
+    (``prefetch``): copy its rows' ``(line, ID hash)``."""
+    from survey.rosters import prefetch
 
-    With no quote character in the file (see ``plan``) a CSV line is its fields joined by the
-    delimiter, so str.split reads it as the csv module would, at twice its speed. Lines are split
-    at "\n" only, not by splitlines(): a name may hold a Unicode line separator. A line that
-    starts with something other than a delimiter or a space is not blank, without looking further.
-    """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")
-    lines, rows = [], []
-    for line, content in enumerate(text.split("\n"), start=first_line):
-        if not content:
-            continue
-        cells = content.split(delimiter)
-        head = content[0]
-        if (head == delimiter or head.isspace()) and not any(c.strip() for c in cells):
-            continue
-        lines.append(line)
-        rows.append(cells)
-    return lines, rows
+    lines, rows = split_rows(read(setup.path, setup.encoding, part), setup.delimiter,
+                             part.first_line)
+    return prefetch.key_part(setup, lines, rows), []
+
+
+#: What a worker can be asked to do with a part.
+_TASKS = {"seal": stage_part, "keys": key_part}
 
 
 def peak_mb() -> float:
@@ -212,16 +162,19 @@ def peak_mb() -> float:
     return 0.0
 
 
-def work(arguments: tuple[Setup, Part]):
-    return stage_part(*arguments)
+def work(arguments: tuple[str, Setup, Part]):
+    task, setup, part = arguments
+    return _TASKS[task](setup, part)
 
 
 @contextmanager
 def pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
     """Worker processes started afresh ("spawn", never a fork of a process holding database
-    connections and threads): they import only what a part needs, some 60 MB. They are let to
+    connections and threads): they import only what a part needs, some 60 MB. They run without
+    the cyclic garbage collector: sealing makes no reference cycles, and the collector's passes
+    over a part's hundred thousand fresh objects cost a fifth of the time. They are let to
     finish (closing their connections and spool files) unless something went wrong."""
-    workers_pool = multiprocessing.get_context("spawn").Pool(workers)
+    workers_pool = multiprocessing.get_context("spawn").Pool(workers, initializer=gc.disable)
     try:
         yield workers_pool
     except BaseException:
@@ -229,3 +182,79 @@ def pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
         raise
     workers_pool.close()
     workers_pool.join()
+
+
+def run_parts(setup: Setup, parts: list[Part], workers: int,
+              take: Callable[[Part, Sealed, list[Problem]], None], task: str = "seal") -> None:
+    """Seal every part (or do another of the ``_TASKS``), in this process and ``workers``
+    worker processes; hand each part's outcome to ``take`` (in this process, as parts finish,
+    not always in order).
+
+    This process seals parts too, so that with two cores one extra process (not two) is started
+    and the memory of the app is not loaded twice; but only as many as leave it no busier than
+    the workers, counting the time ``take`` spends on each part (writing it, when an import is
+    streamed): see ``_Share``.
+    """
+    waiting, running, share = deque(parts), deque(), _Share(workers)
+
+    def hand(part: Part, outcome, problems) -> None:
+        started = time.perf_counter()
+        take(part, outcome, problems)
+        share.took(time.perf_counter() - started)
+
+    try:
+        with pool(workers) as workers_pool:
+            while waiting or running:
+                while waiting and len(running) < 2 * workers:  # one queued behind each
+                    part = waiting.popleft()
+                    share.handed()
+                    running.append((part, workers_pool.apply_async(
+                        work, ((task, setup, part),))))
+                if waiting and share.mine():
+                    part, started = waiting.popleft(), time.perf_counter()
+                    outcome, problems = _TASKS[task](setup, part)
+                    share.sealed(time.perf_counter() - started)
+                    if task == "seal":
+                        outcome.peak_mb = 0.0  # this process's memory is measured on its own
+                    hand(part, outcome, problems)
+                elif running:
+                    part, pending = running.popleft()
+                    hand(part, *pending.get())
+                while running and running[0][1].ready():
+                    part, pending = running.popleft()
+                    hand(part, *pending.get())
+    finally:
+        release(setup)
+
+
+class _Share:
+    """How many of the parts this process should seal itself.
+
+    With ``w`` workers, a part sealed in ``s`` seconds and ``t`` seconds of handling per part
+    here, this process is as busy as each worker when it seals the share ``(s - w*t) /
+    (s * (w + 1))`` of the parts; measured as the parts go (at first, its plain share).
+    """
+
+    def __init__(self, workers: int):
+        self.workers, self.mine_count, self.handed_count = workers, 0, 0
+        self.seal_seconds, self.take_seconds, self.taken = 0.0, 0.0, 0
+
+    def handed(self) -> None:
+        self.handed_count += 1
+
+    def sealed(self, seconds: float) -> None:
+        self.mine_count += 1
+        self.handed_count += 1
+        self.seal_seconds += seconds
+
+    def took(self, seconds: float) -> None:
+        self.taken += 1
+        self.take_seconds += seconds
+
+    def mine(self) -> bool:
+        if not self.mine_count or not self.taken:
+            return True
+        seal = self.seal_seconds / self.mine_count
+        handle = self.take_seconds / self.taken
+        share = max(0.0, seal - self.workers * handle) / (seal * (self.workers + 1))
+        return self.mine_count < share * (self.handed_count + 1)

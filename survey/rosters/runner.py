@@ -1,17 +1,27 @@
 """Run one import from start to end: first pass, duplicates, second pass; record the outcome.
 
 Whatever happens, the outcome is written to the import's row, and the program's roster is either
-a complete new version or untouched: the second pass is one transaction, and the first writes only
-to spool files of its own (``seal``) and to the import's report. The whole import holds the
-district's import lock (``apply.import_lock``).
+a complete new version or untouched: the rows are written in one transaction (``writing``), and
+the first pass otherwise writes only to spool files of its own (``seal``) and to the import's
+report. The whole import holds the district's import lock (``apply.import_lock``).
+
+A large CSV that is a program's first roster is written as it is read ("streamed"): the
+transaction begins with the first pass and takes each part as soon as the parts before it are
+in, so that the database's writing overlaps the reading of the rest. It ends at the first bad
+row (unless the admin asked for the valid rows only), and the file is then refused as usual.
+While it runs, SQLite's write lock is held, so the import's report and progress wait in memory
+(the command line's progress bar still moves). Otherwise the rows are written after the first
+pass, from the spool.
 """
 
+import gc
 import logging
 import os
 import shutil
 import tempfile
-from collections import deque
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +38,14 @@ from survey.models import (
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, bulk, columns, parallel, timing, values
+from survey.rosters import apply, bulk, columns, parallel, parts, timing, values
 from survey.rosters.formats import FileProblem
 from survey.rosters.importer import ProblemSink, first_pass
+from survey.rosters.outcome import FirstPass
 from survey.rosters.reader import RosterFile
-from survey.rosters.seal import NEW, Context, Dropped, FirstPass
+from survey.rosters.seal import NEW, Context
 from survey.rosters.validate import Areas
+from survey.rosters.writing import Transaction
 
 log = logging.getLogger(__name__)
 #: CSV files from this size on are read by several processes (see ``parallel``).
@@ -43,11 +55,19 @@ on_progress: Callable[[float], None] | None = None
 
 
 @dataclass(frozen=True)
-class Target:
-    """The program an import writes to."""
+class Job:
+    """An import's facts, as plain values (an ORM object touched later would open a transaction
+    whose locks could stand in the way of the writing)."""
 
     id: int
-    code: str
+    program_id: int
+    program_code: str
+    by_id: int | None
+    filename: str
+    kind: str
+    sheet: str | None
+    valid_only: bool
+    create_areas: bool
 
 
 def remembered_mapping(conn: sa.Connection, program_id: int) -> dict[str, str]:
@@ -72,23 +92,36 @@ def _update(conn: sa.Connection, import_id: int, **values) -> None:
     conn.commit()
 
 
+class Progress:
+    """Writes how far the first pass is to the import's row, twice a second at most (each time
+    is a commit), unless held; and moves the command line's progress bar."""
+
+    def __init__(self, conn: sa.Connection, import_id: int):
+        self.conn, self.import_id = conn, import_id
+        self.held, self.shown = False, 0.0
+
+    def __call__(self, rows: int, fraction: float) -> None:
+        if not self.held and (time.monotonic() - self.shown >= 0.5 or fraction >= 1):
+            _update(self.conn, self.import_id, rows_read=rows, progress=min(fraction, 0.99))
+            self.shown = time.monotonic()
+        if on_progress is not None:
+            on_progress(fraction)
+
+
 def run(import_id: int, path: Path) -> ImportStatus:
     """Run the import ``import_id`` on the file at ``path``; return how it ended."""
-    job = db.session.get(RosterImport, import_id)
-    # Plain values only from here on: an ORM object touched later would open a transaction
-    # whose locks could stand in the way of the second pass.
-    program = Target(job.program.id, job.program.code)
-    by_id, filename = job.created_by_id, job.filename
-    options = (job.file_kind, job.sheet, job.valid_only, job.create_areas)
+    row = db.session.get(RosterImport, import_id)
+    job = Job(import_id, row.program.id, row.program.code, row.created_by_id, row.filename,
+              row.file_kind, row.sheet, row.valid_only, row.create_areas)
     db.session.commit()
     timing.start()
     folder = tempfile.mkdtemp(prefix="roster-")
-    with db.engine.connect() as conn:
+    with _without_cyclic_gc(), db.engine.connect() as conn:
         try:
             _update(conn, import_id, status=ImportStatus.RUNNING, started_at=utcnow())
             with apply.import_lock(conn):
                 timing.lap("waiting for other imports")
-                status = _run(conn, folder, import_id, program, by_id, filename, path, options)
+                status = _run(conn, folder, job, path)
         except (FileProblem, apply.ConcurrentImport) as problem:
             conn.rollback()
             status = _refuse(conn, import_id, str(problem))
@@ -99,13 +132,26 @@ def run(import_id: int, path: Path) -> ImportStatus:
             _update(conn, import_id, status=status, finished_at=utcnow(),
                     message="导入时发生系统错误，没有导入任何数据。请联系管理员查看日志。")
         finally:
-            if conn.dialect.name == "sqlite":
-                conn.invalidate()  # attached spool files and temporary tables go with it
             shutil.rmtree(folder, ignore_errors=True)
             timing.lap("cleanup")
     log.info("roster import %s: %s", import_id, status.value, extra={"phases": timing.phases()})
     db.session.expire_all()
     return status
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an import runs in this process: the import
+    makes no reference cycles, and the collector would walk its many fresh objects (and the
+    whole app's) again and again, a fifth of the first pass's time. Other threads' cycles wait
+    for the end of the import; reference counting frees everything else as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _refuse(conn, import_id: int, message: str) -> ImportStatus:
@@ -118,70 +164,154 @@ def _refuse(conn, import_id: int, message: str) -> ImportStatus:
     return ImportStatus.REFUSED
 
 
-def _run(conn, folder: str, import_id: int, program: Target, by_id, filename, path, options):
-    kind, sheet, valid_only, create_areas = options
-    remembered = remembered_mapping(conn, program.id)
-    with RosterFile(path, kind, sheet, remembered) as roster:
+def _run(conn, folder: str, job: Job, path: Path) -> ImportStatus:
+    remembered = remembered_mapping(conn, job.program_id)
+    with RosterFile(path, job.kind, job.sheet, remembered) as roster:
         mapping = columns.guess(roster.header, remembered)
         if missing := columns.missing(mapping):
             raise FileProblem(f"第{roster.header_line}行（表头）缺少必需的列：" + "、".join(missing)
                               + "。请在“列对应”中指定哪一列是什么")
-        areas = area_index(conn, create_areas)
-        ctx = apply.context(conn, program.id)
-        sink = ProblemSink(conn, import_id)
-
-        def progress(rows: int, fraction: float) -> None:
-            _update(conn, import_id, rows_read=rows, progress=min(fraction, 0.99))
-            if on_progress is not None:
-                on_progress(fraction)
-
+        areas = area_index(conn, job.create_areas)
+        ctx = apply.context(conn, job.program_id)
+        sink, progress = ProblemSink(conn, job.id), Progress(conn, job.id)
         timing.lap("open")
         setup = _setup(conn, roster, mapping, areas, ctx, folder)
-        parts = _parts(roster, create_areas, conn)
-        if parts:
-            result = in_parallel(setup, parts, sink, progress)
-        else:
-            sealer = parallel.make_sealer(setup, conn.connection.driver_connection, areas)
+        cut = _parts(roster, job.create_areas, conn)
+        try:
+            if cut and setup.conninfo and ctx.people_known:
+                _prefetch(conn, setup, cut, job)
+            stream = _stream(conn, job, ctx, cut, sink, progress, setup)
             try:
-                result = first_pass(roster, sealer, sink, progress)
+                if cut:
+                    result = _in_parallel(setup, cut, sink, progress, stream)
+                else:
+                    result = _in_this_process(conn, roster, setup, areas, sink, progress)
+                conn.commit()
+                timing.lap("first pass")
+                return _decide(conn, job, result, areas, sink, ctx, stream)
             finally:
-                sealer.writer.close()
-        conn.commit()
-    timing.lap("first pass")
-    return _decide(conn, import_id, program, by_id, filename, valid_only, result, areas, sink,
-                   ctx)
+                if stream is not None:
+                    stream.close()
+        finally:
+            if setup.prefetch is not None:
+                from survey.rosters import prefetch
+
+                prefetch.drop(conn, job.id)
 
 
-def _decide(conn, import_id: int, program: Target, by_id, filename, valid_only: bool,
-            result: FirstPass, areas: Areas, sink: ProblemSink, ctx: Context):
+def _in_this_process(conn, roster: RosterFile, setup: parallel.Setup, areas: Areas,
+                     sink: ProblemSink, progress: Progress) -> FirstPass:
+    sealer = parallel.make_sealer(setup, conn.connection.driver_connection, areas)
+    try:
+        return first_pass(roster, sealer, sink, progress)
+    finally:
+        sealer.writer.close()
+
+
+def _prefetch(conn, setup: parallel.Setup, cut: list[parts.Part], job: Job) -> None:
+    """Look the file's people up in one join before sealing it (``prefetch``)."""
+    from survey.rosters import prefetch
+
+    prefetch.create(conn, job.id)
+    setup.prefetch = job.id
+    parallel.run_parts(setup, cut, _workers() - 1, lambda *_: None, task="keys")
+    known = prefetch.join(conn, job.id, job.program_id)
+    timing.lap("people looked up")
+    log.info("roster import %s: %d lines of known people", job.id, known)
+
+
+def _stream(conn, job: Job, ctx: Context, cut, sink: ProblemSink, progress: Progress,
+            setup: parallel.Setup) -> Transaction | None:
+    """The transaction of a streamed import (see the module's docstring), or None."""
+    rows = 0 if not cut else len(cut) * (cut[-1].first_line - cut[0].first_line) // max(
+        len(cut) - 1, 1)
+    postgres = conn.dialect.name == "postgresql"
+    # A PostgreSQL bulk load locks person: the parts could not look people up there.
+    looks_up = postgres and ctx.people_known and setup.prefetch is None
+    if not cut or ctx.number > 1 or rows < bulk.BULK_ROWS or looks_up:
+        return None
+    stream = Transaction(db.engine, job.id, ctx, [part.first_line for part in cut],
+                         job.valid_only)
+    stream.bulk(rows, rows)
+    if not postgres:
+        sink.held = progress.held = True
+    return stream
+
+
+def _decide(conn, job: Job, result: FirstPass, areas: Areas, sink: ProblemSink, ctx: Context,
+            stream: Transaction | None) -> ImportStatus:
     """Refuse the file, or leave its bad rows out when the admin said so, and write the rest."""
-    _report_duplicates(conn, sink, result)
+    if stream is not None and (stream.parts.stopped or not stream.parts.done):
+        stream.abort()
+        sink.release()
+    result.find_duplicates()
+    _report_duplicates(sink, result)
     timing.lap("duplicates")
     bad_rows = result.bad_rows + len(result.duplicates)
     counts = {"rows_read": result.rows, "bad_rows": bad_rows, "problem_count": sink.count}
-    if bad_rows and not valid_only:
-        _update(conn, import_id, status=ImportStatus.REFUSED, finished_at=utcnow(), **counts)
+    if bad_rows and not job.valid_only:
+        sink.release()
+        _update(conn, job.id, status=ImportStatus.REFUSED, finished_at=utcnow(), **counts)
         return ImportStatus.REFUSED
-    dropped = result.drop(sorted(result.duplicates)) if result.duplicates else Dropped()
+    if result.duplicates:
+        result.drop(sorted(result.duplicates))
     if result.staged == 0:
-        _update(conn, import_id, **counts)
-        return _refuse(conn, import_id, "文件中没有可导入的数据行")
-    _update(conn, import_id, **counts)
-    return _second_pass(conn, import_id, program, by_id, filename, result, areas, ctx, dropped)
+        if stream is not None:
+            stream.abort()
+        sink.release()
+        _update(conn, job.id, **counts)
+        return _refuse(conn, job.id, "文件中没有可导入的数据行")
+    return _write(conn, job, result, areas, sink, ctx, stream, counts)
 
 
-def _parts(roster: RosterFile, create_areas: bool, conn) -> list[parallel.Part] | None:
+def _write(conn, job: Job, result: FirstPass, areas: Areas, sink: ProblemSink, ctx: Context,
+           stream: Transaction | None, counts: dict) -> ImportStatus:
+    """Write the rows (unless they were streamed) and the version, in the import's transaction."""
+    tx, created = stream, []
+    if tx is None:
+        sink.release()
+        _update(conn, job.id, **counts)
+        tx = Transaction(db.engine, job.id, ctx, [part.first_line for part in result.in_order()],
+                         job.valid_only)
+    try:
+        change = apply.changes(tx.conn, ctx, result.kinds_count, len(result.kept_ids))
+        if change.none:
+            tx.abort()
+            _update(conn, job.id, status=ImportStatus.UNCHANGED, finished_at=utcnow(),
+                    progress=1.0, version_id=apply.current_version_id(conn, job.program_id))
+            return ImportStatus.UNCHANGED
+        timing.lap("compare")
+        if tx is not stream:
+            tx.parts.areas, created = apply.create_areas(tx.conn, areas.new_towns,
+                                                         areas.new_villages)
+            tx.bulk(result.kinds_count[NEW], result.staged - len(result.kept_ids))
+            for part in result.in_order():
+                tx.parts.add(part)
+        sink.release(tx.conn)
+        timing.lap("people and entries")
+        tx.finish(result, change, program_code=job.program_code, filename=job.filename,
+                  by_id=job.by_id, counts=counts, created=created)
+        return ImportStatus.DONE
+    finally:
+        if tx is not stream:
+            tx.close()
+
+
+def _parts(roster: RosterFile, create_areas: bool, conn) -> list[parts.Part] | None:
     """The parts of a large CSV to read in parallel, or None to read it in this process."""
     config = current_app.config
-    workers = min(config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
     in_memory = conn.dialect.name == "sqlite" and conn.engine.url.database in (None, "",
                                                                               ":memory:")
-    if (roster.kind != "csv" or create_areas or workers < 2 or in_memory
+    if (roster.kind != "csv" or create_areas or _workers() < 2 or in_memory
             or roster.size < config.get("ROSTER_PARALLEL_BYTES", PARALLEL_BYTES)):
         return None
-    parts = parallel.plan(roster.path, roster.encoding, roster.header_line,
-                          config.get("ROSTER_PART_BYTES", parallel.PART_BYTES))
-    return parts if parts and len(parts) > 1 else None
+    cut = parts.plan(roster.path, roster.encoding, roster.header_line,
+                     config.get("ROSTER_PART_BYTES", parts.PART_BYTES))
+    return cut if cut and len(cut) > 1 else None
+
+
+def _workers() -> int:
+    return min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
 
 
 def _setup(conn, roster: RosterFile, mapping, areas: Areas, ctx: Context,
@@ -193,113 +323,36 @@ def _setup(conn, roster: RosterFile, mapping, areas: Areas, ctx: Context,
         path=str(roster.path), encoding=getattr(roster, "encoding", ""),
         delimiter=getattr(roster, "delimiter", ","), mapping=mapping, towns=areas.towns,
         villages=areas.villages, hash_key=vault.hash_key, encryption_key=vault.encryption_key,
-        context=ctx, folder=folder,
+        context=ctx, folder=folder, width=len(roster.header),
         conninfo=url.render_as_string(hide_password=False) if postgres else None,
         database=None if postgres else conn.engine.url.database,
     )
 
 
-def in_parallel(setup: parallel.Setup, parts: list[parallel.Part], sink: ProblemSink,
-                progress) -> FirstPass:
-    """The first pass shared by this process and ``ROSTER_WORKERS - 1`` worker processes.
+def _in_parallel(setup: parallel.Setup, cut: list[parts.Part], sink: ProblemSink,
+                 progress: Progress, stream: Transaction | None) -> FirstPass:
+    """The first pass in several processes; each part is written at once when streaming."""
+    result, done, total = FirstPass(), [0], sum(part.end - part.start for part in cut)
 
-    This process takes a part whenever the workers are busy, so that with two cores one extra
-    process (not two) is started and the memory of the app is not loaded twice.
-    """
-    result, done, total = FirstPass(), 0, sum(p.end - p.start for p in parts)
-    workers = min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1) - 1
-    waiting, running = deque(parts), deque()
-
-    def take(part: parallel.Part, outcome, worker: bool) -> None:
-        nonlocal done
-        counts, problems = outcome
-        if not worker:
-            counts.peak_mb = 0.0  # this process's own memory is its own ru_maxrss
+    def take(part: parts.Part, sealed, problems) -> None:
         sink.add(problems)
         sink.flush()
-        result.merge(counts)
-        done += part.end - part.start
-        progress(result.rows, done / total)
+        written = result.add(part.first_line, sealed)
+        if stream is not None and not stream.parts.stopped:
+            stream.parts.add(written)
+        done[0] += part.end - part.start
+        progress(result.rows, done[0] / total)
 
-    try:
-        with parallel.pool(workers) as pool:
-            while waiting or running:
-                while waiting and len(running) < 2 * workers:  # one queued behind each
-                    part = waiting.popleft()
-                    running.append((part, pool.apply_async(parallel.work, ((setup, part),))))
-                if waiting:
-                    part = waiting.popleft()
-                    take(part, parallel.stage_part(setup, part), worker=False)
-                while running and (running[0][1].ready() or not waiting):
-                    part, pending = running.popleft()
-                    take(part, pending.get(), worker=True)
-    finally:
-        parallel.release(setup)
-    result.find_duplicates()
-    log.info("roster first pass: %d rows in %d parts, %d worker processes",
-             result.rows, len(parts), workers, extra={"worker_peak_mb": result.peak_mb})
+    parallel.run_parts(setup, cut, _workers() - 1, take)
+    log.info("roster first pass: %d rows in %d parts", result.rows, len(cut),
+             extra={"worker_peak_mb": result.peak_mb})
     return result
 
 
-def _report_duplicates(conn, sink: ProblemSink, result: FirstPass) -> None:
+def _report_duplicates(sink: ProblemSink, result: FirstPass) -> None:
     if not result.duplicates:
         return
     lines = sorted(result.duplicates)
     masks = result.masks(lines)
     sink.add([(line, columns.label("id_number"), masks.get(line, ""),
                f"与第{result.duplicates[line]}行是同一个人（身份证号重复）") for line in lines])
-    sink.flush()
-    conn.commit()
-
-
-def _second_pass(conn, import_id, program: Target, by_id, filename, result: FirstPass,
-                 areas: Areas, ctx: Context, dropped: Dropped) -> ImportStatus:
-    apply.begin(conn, import_id, ctx)
-    change = apply.changes(conn, ctx, result.kinds_count, len(result.kept_ids))
-    if change.none:
-        conn.rollback()
-        version_id = apply.current_version_id(conn, program.id)
-        _update(conn, import_id, status=ImportStatus.UNCHANGED, version_id=version_id,
-                finished_at=utcnow(), progress=1.0)
-        return ImportStatus.UNCHANGED
-    timing.lap("compare")
-    loader = _loader(conn, result.spooled)
-    real, created = apply.create_areas(conn, areas.new_towns, areas.new_villages)
-    loader.prepare(dropped, real)
-    new_people, new_entries = result.kinds_count[NEW], result.staged - len(result.kept_ids)
-    with bulk.loading(conn, "person", new_people):
-        loader.insert_people()
-    apply.move_person_sequence(conn)
-    timing.lap("people")
-    with bulk.loading(conn, "roster_entry", new_entries, sqlite=False):
-        loader.insert_entries(ctx.program_id, ctx.number)
-        timing.lap("entries")
-    timing.lap("indexes and keys")
-    apply.close_entries(conn, ctx, result.kept_ids)
-    timing.lap("close entries")
-    bulk.refresh_statistics(conn, "person", new_people)
-    bulk.refresh_statistics(conn, "roster_entry", new_entries)
-    timing.lap("statistics")
-    total = apply.fingerprint(conn, ctx.program_id, ctx.number) if dropped.lines \
-        else result.fingerprint
-    detail = {"program": program.code, "import": import_id, "new_areas": created[:50]}
-    version_id = apply.insert_version(
-        conn, program_id=program.id, number=ctx.number, filename=filename,
-        rows=result.staged, fingerprint=f"{total:064x}", change=change, user_id=by_id,
-        detail=detail)
-    conn.execute(sa.update(RosterImport).where(RosterImport.id == import_id).values(
-        status=ImportStatus.DONE, version_id=version_id, finished_at=utcnow(), progress=1.0))
-    conn.commit()
-    timing.lap("commit")
-    loader.finish()
-    return ImportStatus.DONE
-
-
-def _loader(conn, spooled: list):
-    if conn.dialect.name == "postgresql":
-        from survey.rosters import spool_postgres
-
-        return spool_postgres.Loader(conn, spooled)
-    from survey.rosters import spool_sqlite
-
-    return spool_sqlite.Loader(conn, sorted(set(spooled)))

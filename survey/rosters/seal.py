@@ -11,26 +11,27 @@ their open entry in the program says, and decides the row's kind:
 - ``KEPT``: on the current roster with the same details: nothing is written, the entry stays.
 
 Only what is written is encrypted, so a month's list that changed little costs little. The rows
-to write go to the spool (``spool_sqlite`` or ``spool_postgres``), one per line that is not kept:
-``(line, person_id, id_hash, id_encrypted, id_mask, name, phone_encrypted, phone_hash,
-phone_mask, town_id, village_id, address, amount, paid_on, content_hash)``, where the three ID
-fields are None unless the line brings a new person. The counts, the kinds and the ID hash
-prefixes by line come back to the importing process, which finds people listed twice from the
-prefixes (some 21 bytes per row, not a set of hashes).
+to write go to the spool (``spool_sqlite`` or ``spool_postgres``) as ``Rows``, column by column.
+The counts, the kinds and the ID hash prefixes by line come back to the importing process, which
+finds people listed twice from the prefixes (some 21 bytes per row, not a set of hashes).
 """
 
 import hashlib
 import os
 from array import array
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import add, methodcaller
+from typing import NamedTuple
 
 from survey import privacy
-from survey.rosters.batch import check_many
+from survey.rosters.batch import check_columns, check_many
 from survey.rosters.validate import RowChecker
 
 KEPT, ADDED, NEW, CHANGED = 0, 1, 2, 3
 _MOD = 1 << 256
 _NONCE = privacy.NONCE_BYTES
+_DIGEST = methodcaller("digest")
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,31 @@ class Context:
     people_known: bool
 
 
+class Rows(NamedTuple):
+    """The rows a part writes, as columns: one row per line that is not kept, in line order. The
+    three ID columns hold None where the line brings no new person, the phone columns where it
+    has no phone."""
+
+    line: list
+    person_id: list
+    id_hash: list
+    id_encrypted: list
+    id_mask: list
+    name: list
+    phone_encrypted: list
+    phone_hash: list
+    phone_mask: list
+    town_id: list
+    village_id: list
+    address: list
+    amount: list
+    paid_on: list
+    content_hash: list
+
+
 @dataclass
-class FirstPass:
-    """The counts of a part or of a whole file, and what the second pass needs of each line."""
+class Sealed:
+    """What sealing one part gave: its counts, and per staged line what the second pass needs."""
 
     rows: int = 0
     bad_rows: int = 0
@@ -57,7 +80,7 @@ class FirstPass:
     fingerprint: int = 0
     #: Staged rows by kind (KEPT, ADDED, NEW, CHANGED).
     kinds_count: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
-    #: Per staged line: the line, the first 8 bytes of its ID hash, its kind.
+    #: Per staged line, in line order: the line, the first 8 bytes of its ID hash, its kind.
     lines: array = field(default_factory=lambda: array("I"))
     prefixes: array = field(default_factory=lambda: array("Q"))
     kinds: array = field(default_factory=lambda: array("B"))
@@ -67,67 +90,10 @@ class FirstPass:
     #: The open entries that stay, and the lines that keep them.
     kept_lines: array = field(default_factory=lambda: array("I"))
     kept_ids: array = field(default_factory=lambda: array("q"))
-    #: What the spool writers returned for the parts (file paths), for the second pass.
-    spooled: list = field(default_factory=list)
-    #: Lines that repeat an earlier line's person: line -> the first line.
-    duplicates: dict[int, int] = field(default_factory=dict)
-    #: The peak memory of the worker process that read this part, if any.
+    #: What the spool writer returned for the part (its files), if it wrote anything.
+    spooled: tuple | None = None
+    #: The peak memory of the worker process that sealed this part, if any.
     peak_mb: float = 0.0
-
-    def merge(self, other: "FirstPass") -> None:
-        """Add the counts of another part of the same file."""
-        self.rows += other.rows
-        self.bad_rows += other.bad_rows
-        self.staged += other.staged
-        self.fingerprint = (self.fingerprint + other.fingerprint) % _MOD
-        self.kinds_count = [a + b for a, b in zip(self.kinds_count, other.kinds_count,
-                                                  strict=True)]
-        for name in ("lines", "prefixes", "kinds", "mask_ends", "kept_lines", "kept_ids"):
-            getattr(self, name).extend(getattr(other, name))
-        self.spooled.extend(other.spooled)
-        self.peak_mb = max(self.peak_mb, other.peak_mb)
-
-    def find_duplicates(self) -> None:
-        self.duplicates = _duplicates(self.prefixes, self.lines)
-
-    def masks(self, lines: list[int]) -> dict[int, str]:
-        """line -> the masked ID number staged on it (3401**********123X)."""
-        wanted, found = set(lines), {}
-        for index, line in enumerate(self.lines):
-            if line in wanted:
-                ends = self.mask_ends[8 * index:8 * index + 8].decode()
-                found[line] = ends[:4] + "**********" + ends[4:]
-        return found
-
-    def drop(self, dropped: list[int]) -> "Dropped":
-        """Leave these lines out: update the counts, forget the entries they kept, and say where
-        their rows are in the spool (which holds each part's rows in line order)."""
-        import numpy as np
-
-        lines = np.frombuffer(self.lines, dtype=np.uint32)
-        order = np.argsort(lines, kind="stable")
-        kinds = np.frombuffer(self.kinds, dtype=np.uint8)[order]
-        gone = np.isin(lines[order], dropped)
-        new, written = kinds == NEW, kinds != KEPT
-        for kind in range(4):
-            self.kinds_count[kind] -= int(np.count_nonzero(gone & (kinds == kind)))
-        self.staged -= int(np.count_nonzero(gone))
-        keep = ~np.isin(np.frombuffer(self.kept_lines, dtype=np.uint32), dropped)
-        self.kept_lines = array("I", np.frombuffer(self.kept_lines, np.uint32)[keep].tobytes())
-        self.kept_ids = array("q", np.frombuffer(self.kept_ids, np.int64)[keep].tobytes())
-        return Dropped(lines=sorted(dropped),
-                       people=(np.cumsum(new) - 1)[gone & new].tolist(),
-                       entries=(np.cumsum(written) - 1)[gone & written].tolist())
-
-
-@dataclass(frozen=True)
-class Dropped:
-    """Lines left out of a spooled import, and the positions (from 0, in spool order) of the
-    person rows and the entry rows they had written."""
-
-    lines: list[int] = field(default_factory=list)
-    people: list[int] = field(default_factory=list)
-    entries: list[int] = field(default_factory=list)
 
 
 class Sealer:
@@ -138,93 +104,117 @@ class Sealer:
         self.context, self.checker, self.vault = context, checker, vault
         self.matcher, self.writer = matcher, writer
 
-    def part(self, lines: list[int], rows: list[list], sink) -> FirstPass:
-        """Check and seal the rows ``(lines[i], rows[i])`` of a part; problems go to ``sink``."""
-        good, cleans, problems, bad = check_many(self.checker, lines, rows)
+    def part(self, lines: list[int], rows: list[list] | None, sink,
+             columns: list[list] | None = None) -> Sealed:
+        """Check and seal the rows ``(lines[i], rows[i])`` of a part, or the part given by
+        ``columns`` (``parts.split_columns``); problems go to ``sink``."""
+        if columns is None:
+            good, cleans, problems, bad = check_many(self.checker, lines, rows)
+        else:
+            good, cleans, problems, bad = check_columns(self.checker, lines, columns)
         sink.add(problems)
-        result = FirstPass(rows=len(rows), bad_rows=bad, staged=len(cleans))
+        result = Sealed(rows=len(lines), bad_rows=bad, staged=len(cleans))
         if cleans:
             self._seal(good, cleans, result)
         return result
 
-    def _seal(self, lines: list[int], cleans: list[tuple], result: FirstPass) -> None:
+    def _seal(self, lines: list[int], cleans: list[tuple], result: Sealed) -> None:
         digest = self.vault.digest
         id_digests = list(map(digest, [clean[1] for clean in cleans]))
         phone_digests = [digest(clean[2]) if clean[2] else None for clean in cleans]
-        known, opened = self._match(id_digests)
+        known, opened = self._match(lines, id_digests)
         written = _seal_rows(self.context.base, lines, cleans, id_digests, phone_digests, known,
                              opened, self.vault.aead_encrypt(), result)
         result.prefixes.frombytes(b"".join(d[:8] for d in id_digests))
         result.mask_ends.extend("".join(clean[1][:4] + clean[1][14:] for clean in cleans)
                                 .encode())
-        spooled = self.writer.write(lines[0], written)
-        if spooled is not None:
-            result.spooled.append(spooled)
+        result.spooled = self.writer.write(lines[0], written)
 
-    def _match(self, id_digests: list[bytes]):
+    def _match(self, lines: list[int], id_digests: list[bytes]):
         if not self.context.people_known:
             return {}, {}
-        known = self.matcher.people(id_digests)
-        if not known or self.context.number == 1:
-            return known, {}
-        return known, self.matcher.open_entries(known.values())
+        return self.matcher.match(lines, id_digests, entries=self.context.number > 1)
 
 
 def _seal_rows(base: int, lines, cleans, id_digests, phone_digests, known: dict, opened: dict,
-               encrypt, result: FirstPass) -> list[tuple]:
-    """Each clean row's kind and content hash, and the rows to write (see ``Row``), with the ID
-    and phone numbers encrypted (only those written: a kept row costs no encryption)."""
-    sha256, from_bytes, mask_phone = hashlib.sha256, int.from_bytes, privacy.mask_phone
-    add_line, add_kind, count = result.lines.append, result.kinds.append, result.kinds_count
-    nonces, at = os.urandom(2 * _NONCE * len(cleans)), 0
-    written, total = [], result.fingerprint
-    for line, clean, id_digest, phone_digest in zip(lines, cleans, id_digests, phone_digests,
-                                                    strict=True):
-        name, number, mobile, town_id, village_id, address, amount, paid_on, town, village = clean
-        content = sha256("\x1f".join((
-            id_digest.hex(), name, phone_digest.hex() if phone_digest else "", town, village,
-            address, amount or "", paid_on or "")).encode()).digest()
-        total += from_bytes(content)
-        person_id = known.get(id_digest)
-        sealed = id_mask = None
+               encrypt, result: Sealed) -> Rows:
+    """Each clean row's kind and content hash, and the rows to write, with the ID and phone
+    numbers encrypted (only those written: a kept row costs no
+    encryption). Column by column, each step one C-level pass (map, zip, compress) where it can:
+    this runs for every row of the file."""
+    (names, numbers, mobiles, town_ids, village_ids, addresses, amounts, paid_ons, towns,
+     villages) = zip(*cleans, strict=True)
+    contents = _contents(id_digests, phone_digests, names, towns, villages, addresses, amounts,
+                         paid_ons)
+    result.fingerprint = (result.fingerprint + sum(map(int.from_bytes, contents))) % _MOD
+    kinds, person_ids = _classify(base, lines, id_digests, contents, known, opened, result)
+    result.lines.extend(lines)
+    result.kinds.extend(kinds)
+    for kind in (KEPT, ADDED, NEW, CHANGED):
+        result.kinds_count[kind] += kinds.count(kind)
+    everyone = result.kinds_count[NEW] == len(kinds)
+    new = None if everyone else [kind == NEW for kind in kinds]
+    fresh = numbers if everyone else list(compress(numbers, new))
+    ids = _spread(_encrypt(encrypt, fresh), new)
+    id_masks = _spread([number[:4] + "**********" + number[14:] for number in fresh], new)
+    written = None if everyone else [kind != KEPT for kind in kinds]
+    calls = [bool(mobile) for mobile in mobiles] if written is None else [
+        bool(mobile) and write for mobile, write in zip(mobiles, written, strict=True)]
+    phones = _spread(_encrypt(encrypt, list(compress(mobiles, calls))), calls)
+    phone_masks = [(mobile[:3] + "****" + mobile[7:] if len(mobile) == 11
+                    else privacy.mask_phone(mobile)) if mobile else None for mobile in mobiles]
+    columns = (lines, person_ids, id_digests, ids, id_masks, names, phones, phone_digests,
+               phone_masks, town_ids, village_ids, addresses, amounts, paid_ons, contents)
+    if written is None:
+        return Rows(*columns)
+    return Rows(*(list(compress(column, written)) for column in columns))
+
+
+def _contents(id_digests, phone_digests, names, towns, villages, addresses, amounts, paid_ons):
+    """The content hash of each row: SHA-256 over its ID hash (hex), name, phone hash (hex),
+    town, village, address, amount and date, joined by U+001F."""
+    texts = map("\x1f".join, zip(
+        map(bytes.hex, id_digests), names, ["" if d is None else d.hex() for d in phone_digests],
+        towns, villages, addresses, ["" if a is None else a for a in amounts],
+        ["" if d is None else d for d in paid_ons], strict=True))
+    return list(map(_DIGEST, map(hashlib.sha256, map(str.encode, texts))))
+
+
+def _classify(base: int, lines, id_digests, contents, known: dict, opened: dict,
+              result: Sealed) -> tuple[list[int], list[int]]:
+    """Each row's kind and person id (``base + line`` for a new person); the kept entries go to
+    ``result``."""
+    if not known:
+        return [NEW] * len(lines), [base + line for line in lines]
+    kinds, person_ids = [], list(map(known.get, id_digests))
+    for index, (line, person_id, content) in enumerate(zip(lines, person_ids, contents,
+                                                           strict=True)):
         if person_id is None:
-            kind, person_id, nonce, at = NEW, base + line, nonces[at:at + _NONCE], at + _NONCE
-            sealed = nonce + encrypt(nonce, number.encode(), None)
-            id_mask = number[:4] + "**********" + number[14:]
-        else:
-            entry = opened.get(person_id)
-            kind = ADDED if entry is None else KEPT if entry[1] == content else CHANGED
-        add_line(line)
-        add_kind(kind)
-        count[kind] += 1
-        if kind == KEPT:
+            kinds.append(NEW)
+            person_ids[index] = base + line
+            continue
+        entry = opened.get(person_id)
+        if entry is None:
+            kinds.append(ADDED)
+        elif entry[1] == content:
+            kinds.append(KEPT)
             result.kept_lines.append(line)
             result.kept_ids.append(entry[0])
-            continue
-        phone = mask = None
-        if mobile:
-            nonce, at = nonces[at:at + _NONCE], at + _NONCE
-            phone = nonce + encrypt(nonce, mobile.encode(), None)
-            mask = mobile[:3] + "****" + mobile[7:] if len(mobile) == 11 else mask_phone(mobile)
-        written.append((line, person_id, id_digest, sealed, id_mask, name, phone, phone_digest,
-                        mask, town_id, village_id, address, amount, paid_on, content))
-    result.fingerprint = total % _MOD
-    return written
+        else:
+            kinds.append(CHANGED)
+    return kinds, person_ids
 
 
-def _duplicates(prefixes: array, lines: array) -> dict[int, int]:
-    """Later line -> first line, for every person (ID hash prefix) staged more than once."""
-    import numpy as np  # here, not at the top: worker processes never need it
+def _encrypt(encrypt, values: list[str]) -> list[bytes]:
+    """Each value AES-GCM encrypted under a fresh random nonce, stored in front."""
+    nonces = os.urandom(_NONCE * len(values))
+    nonces = [nonces[at:at + _NONCE] for at in range(0, len(nonces), _NONCE)]
+    return list(map(add, nonces, map(encrypt, nonces, map(str.encode, values), repeat(None))))
 
-    keys = np.frombuffer(prefixes, dtype=np.uint64) if prefixes else np.zeros(0, np.uint64)
-    numbers = np.frombuffer(lines, dtype=f"u{lines.itemsize}") if lines else np.zeros(0)
-    # By prefix, then by line: parts of a file may be merged in any order.
-    order = np.lexsort((numbers, keys))
-    ordered = keys[order]
-    repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
-    found: dict[int, int] = {}
-    first_of: dict[int, int] = {}
-    for position in repeat.tolist():
-        first = first_of.setdefault(int(ordered[position]), lines[int(order[position - 1])])
-        found[lines[int(order[position])]] = first
-    return found
+
+def _spread(values: list, where: list[bool] | None) -> list:
+    """``values`` placed at the rows where ``where`` is true, None elsewhere (all rows: None)."""
+    if where is None:
+        return values
+    found = iter(values)
+    return [next(found) if here else None for here in where]

@@ -17,6 +17,7 @@ ready bytes.
 import os
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
 
 import psycopg
 from psycopg import pq
@@ -52,29 +53,30 @@ class Writer:
         self.folder, self.program_id, self.number = folder, program_id, number
         self._numeric = self.cursor.adapters.get_dumper(Decimal, PyFormat.BINARY)(Decimal)
         self._date = self.cursor.adapters.get_dumper(date, PyFormat.BINARY)(date)
-        self._amounts: dict[str, bytes] = {}
-        self._dates: dict[str, bytes] = {}
+        self._amounts: dict[str | None, bytes | None] = {None: None}
+        self._dates: dict[str | None, bytes | None] = {None: None}
 
-    def write(self, first_line: int, rows: list[tuple]) -> tuple[int, str, str] | None:
-        """Write the rows (see ``seal``) of the part that starts at ``first_line``; return
+    def write(self, first_line: int, rows) -> tuple[int, str, str] | None:
+        """Write the rows (``seal.Rows``) of the part that starts at ``first_line``; return
         ``(first line, people file, entries file)``, or None when the part writes nothing."""
-        if not rows:
+        if not rows.line:
             return None
         base = os.path.join(self.folder, f"part-{first_line:010d}")
-        self._copy(base + ".people", _PEOPLE_TYPES, [
-            (row[1], row[2], row[3], row[4], row[5], False) for row in rows if row[3]])
-        amount, paid_on, p, n = self._amount, self._paid_on, self.program_id, self.number
-        self._copy(base + ".entries", _ENTRIES_TYPES, [
-            (p, person_id, n, name, phone, phone_hash, phone_mask, town_id, village_id, address,
-             amount(amount_text), paid_on(date_text), content)
-            for _, person_id, _, _, _, name, phone, phone_hash, phone_mask, town_id, village_id,
-            address, amount_text, date_text, content in rows])
+        new = [sealed is not None for sealed in rows.id_encrypted]
+        self._copy(base + ".people", _PEOPLE_TYPES, compress(zip(
+            rows.person_id, rows.id_hash, rows.id_encrypted, rows.id_mask, rows.name,
+            repeat(False)), new))
+        self._copy(base + ".entries", _ENTRIES_TYPES, zip(
+            repeat(self.program_id), rows.person_id, repeat(self.number), rows.name,
+            rows.phone_encrypted, rows.phone_hash, rows.phone_mask, rows.town_id,
+            rows.village_id, rows.address, self._dumped(self._amounts, rows.amount, Decimal),
+            self._dumped(self._dates, rows.paid_on, date.fromisoformat), rows.content_hash))
         return first_line, base + ".people", base + ".entries"
 
     def close(self) -> None:
         self.cursor.close()
 
-    def _copy(self, path: str, types: tuple[str, ...], rows: list[tuple]) -> None:
+    def _copy(self, path: str, types: tuple[str, ...], rows) -> None:
         with open(path, "wb") as out, psycopg.Copy(
                 self.cursor, binary=True, writer=FileWriter(out)) as copy:
             copy.set_types(list(types))
@@ -82,77 +84,81 @@ class Writer:
             for row in rows:
                 write(row)
 
-    def _amount(self, text: str | None) -> bytes | None:
-        if text is None:
-            return None
-        found = self._amounts.get(text)
-        if found is None:
-            found = self._amounts[text] = bytes(self._numeric.dump(Decimal(text)))
-        return found
-
-    def _paid_on(self, text: str | None) -> bytes | None:
-        if text is None:
-            return None
-        found = self._dates.get(text)
-        if found is None:
-            found = self._dates[text] = bytes(self._date.dump(date.fromisoformat(text)))
-        return found
+    def _dumped(self, cache: dict, texts: list, parse) -> list[bytes | None]:
+        """Each text's binary COPY value, dumped by psycopg once per distinct text."""
+        for text in set(texts).difference(cache):
+            value = parse(text)
+            dumper = self._numeric if isinstance(value, Decimal) else self._date
+            cache[text] = bytes(dumper.dump(value))
+        return list(map(cache.__getitem__, texts))
 
 
 class Loader:
-    """Streams the spooled parts into the tables, in line order, inside the import's transaction.
+    """Streams spooled parts into the tables, inside the import's transaction.
 
-    Lines left out (``prepare``) or new areas send the rows through a temporary table, where
-    the rows of the left-out lines are deleted by position and the areas' real ids set.
+    A part with lines to leave out, or with entries in newly created areas, goes through a
+    temporary table, where its rows are deleted by their position (the first pass wrote the rows
+    of the part's lines in line order) and the areas' real ids set.
     """
 
-    def __init__(self, conn, parts: list[tuple[int, str, str]]):
+    def __init__(self, conn, program_id: int, number: int):
         self.conn = conn
-        self.parts = sorted(parts)
         self.raw = conn.connection.driver_connection
-        self.dropped = None
-        self.areas: dict[int, int] = {}
 
-    def prepare(self, dropped, areas: dict[int, int]) -> None:
-        self.dropped, self.areas = dropped, areas
-
-    def insert_people(self) -> int:
-        drop = self.dropped.people if self.dropped else []
-        return self._load("person", _PEOPLE, [p[1] for p in self.parts], drop, {})
-
-    def insert_entries(self, program_id: int, number: int) -> int:
-        """The entries (whose program and version the first pass wrote into the spool)."""
-        drop = self.dropped.entries if self.dropped else []
-        return self._load("roster_entry", _ENTRIES, [p[2] for p in self.parts], drop, self.areas)
+    def load(self, spooled: tuple[int, str, str], dropped: list[int], areas: dict[int, int],
+             lines=(), kinds=()) -> None:
+        """Copy one part in, without the ``dropped`` lines; ``lines`` and ``kinds`` are the
+        part's staged lines (in line order) and their kinds (``seal``)."""
+        _, people, entries = spooled
+        drop_people, drop_entries = _positions(set(dropped), lines, kinds)
+        self._load("person", _PEOPLE, people, drop_people, {})
+        self._load("roster_entry", _ENTRIES, entries, drop_entries, areas)
 
     def finish(self) -> None:
         pass
 
-    def _load(self, table: str, columns: tuple[str, ...], paths: list[str], drop, areas) -> int:
+    def _load(self, table: str, columns: tuple[str, ...], path: str, drop: list[int],
+              areas: dict[int, int]) -> None:
         names = ", ".join(columns)
         if not drop and not areas:
-            return self._stream(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)", paths)
+            self._stream(f"COPY {table} ({names}) FROM STDIN (FORMAT binary)", path)
+            return
         temporary = f"spool_{table}"
         self.conn.exec_driver_sql(
-            f"CREATE TEMPORARY TABLE {temporary} ON COMMIT DROP AS SELECT {names} FROM {table} "
-            f"WITH NO DATA")
+            f"CREATE TEMPORARY TABLE {temporary} AS SELECT {names} FROM {table} WITH NO DATA")
         self.conn.exec_driver_sql(f"ALTER TABLE {temporary} ADD COLUMN position bigserial")
-        self._stream(f"COPY {temporary} ({names}) FROM STDIN (FORMAT binary)", paths)
+        self._stream(f"COPY {temporary} ({names}) FROM STDIN (FORMAT binary)", path)
         with self.raw.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {temporary} WHERE position - 1 = ANY(%s)", (list(drop),))
+            cursor.execute(f"DELETE FROM {temporary} WHERE position - 1 = ANY(%s)", (drop,))
             for provisional, real in areas.items():
                 for column in ("town_id", "village_id"):
                     cursor.execute(f"UPDATE {temporary} SET {column} = %s WHERE {column} = %s",
                                    (real, provisional))
-            return cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM "
-                                  f"{temporary} ORDER BY position").rowcount
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {temporary} "
+                           f"ORDER BY position")
+        self.conn.exec_driver_sql(f"DROP TABLE {temporary}")
 
-    def _stream(self, statement: str, paths: list[str]) -> int:
-        rows = 0
-        with self.raw.cursor() as cursor:
-            for path in paths:
-                with cursor.copy(statement) as copy, open(path, "rb") as data:
-                    while chunk := data.read(1 << 20):
-                        copy.write(chunk)
-                rows += cursor.rowcount
-        return rows
+    def _stream(self, statement: str, path: str) -> None:
+        with self.raw.cursor() as cursor, cursor.copy(statement) as copy, \
+                open(path, "rb") as data:
+            while chunk := data.read(1 << 20):
+                copy.write(chunk)
+
+
+def _positions(dropped: set[int], lines, kinds) -> tuple[list[int], list[int]]:
+    """Where the rows of the dropped lines are among the part's person rows (lines of new
+    people) and entry rows (lines not kept)."""
+    from survey.rosters.seal import KEPT, NEW
+
+    people, entries, person_at, entry_at = [], [], 0, 0
+    if not dropped:
+        return people, entries
+    for line, kind in zip(lines, kinds, strict=True):
+        if line in dropped:
+            if kind == NEW:
+                people.append(person_at)
+            if kind != KEPT:
+                entries.append(entry_at)
+        person_at += kind == NEW
+        entry_at += kind != KEPT
+    return people, entries

@@ -1,22 +1,27 @@
-"""The spool of a SQLite import: the rows the first pass made, in SQLite files beside the database.
+"""The spool of a SQLite import: each part's rows, in a small SQLite database of its own.
 
-Each process of the first pass writes the rows of its parts, already in their final shape (ids,
-hashes, ciphertexts, masks), into a file of its own, one row per line that writes something. The
-second pass attaches those files inside its transaction and copies them into person and
-roster_entry with two INSERT ... SELECT statements, merging the files in line order.
+Each process of the first pass writes the rows of a part (see ``seal``), already in their final
+shape (ids, hashes, ciphertexts, masks), into an in-memory database and saves it as a file, one
+row per line that writes something. The importing process loads each part in line order: it
+deserialises the file into a database attached as ``part`` (which SQLite allows inside a
+transaction, where attaching a file each time would soon hit the limit of attached databases)
+and copies it into person and roster_entry with two INSERT ... SELECT statements. This may
+happen while the first pass goes on (``stream``) or after it.
 
 Binding values is most of what writing costs here: Python's sqlite3 binds ``int``, ``str`` and
 ``bytearray`` directly but sends ``bytes`` and ``None`` through its adaptation machinery, at four
 times the price. So the hashes and ciphertexts of a row travel as one ``bytearray``
-(``sealed``), cut apart again by ``substr`` in the second pass, and empty values as '' or 0,
-turned back into NULL by ``NULLIF``.
+(``sealed``), cut apart again by ``substr``, and empty values as '' or 0, turned back into NULL
+by ``NULLIF``.
 
 Layout of ``sealed``: the content hash (32 bytes); for a new person (``new`` = 1) the ID hash (32)
 and the ID ciphertext (46: a 12-byte nonce, the 18 characters, a 16-byte tag); when the person
 has a phone, the phone hash (32) and the phone ciphertext.
 """
 
+import os
 import sqlite3
+from operator import add
 
 _COLUMNS = ("line INTEGER PRIMARY KEY, person_id INTEGER, new INTEGER, sealed BLOB, name TEXT, "
             "id_mask TEXT, phone_mask TEXT, town_id INTEGER, village_id INTEGER, address TEXT, "
@@ -26,75 +31,74 @@ _PHONE = "33 + 78 * new"
 
 
 class Writer:
-    """One process's spool file; ``write`` appends a part and commits it."""
+    """Saves parts as files under ``folder``."""
 
-    def __init__(self, path: str):
-        self.path = path
-        self.conn = sqlite3.connect(path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode = OFF")
-        self.conn.execute("PRAGMA synchronous = OFF")
-        self.conn.execute(f"CREATE TABLE IF NOT EXISTS rows ({_COLUMNS})")
+    def __init__(self, folder: str):
+        self.folder = folder
 
-    def write(self, first_line: int, rows: list[tuple]) -> str:
-        """Store a part's rows (see ``seal``); return the file's path."""
-        conn = self.conn
+    def write(self, first_line: int, rows) -> tuple[int, str] | None:
+        """Save the rows (``seal.Rows``) of the part that starts at ``first_line``; return
+        ``(first line, file)``, or None when the part writes nothing."""
+        if not rows.line:
+            return None
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute(f"CREATE TABLE rows ({_COLUMNS})")
         conn.execute("BEGIN")
-        conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            (line, person_id, 0 if id_sealed is None else 1,
-             bytearray(content + (b"" if id_sealed is None else id_hash + id_sealed)
-                       + (phone_hash + phone if phone else b"")),
-             name, id_mask or "", phone_mask or "", town_id, village_id or 0, address,
-             amount or "", paid_on or "")
-            for line, person_id, id_hash, id_sealed, id_mask, name, phone, phone_hash,
-            phone_mask, town_id, village_id, address, amount, paid_on, content in rows])
+        conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", zip(
+            rows.line, rows.person_id, [0 if s is None else 1 for s in rows.id_encrypted],
+            _sealed(rows), rows.name, [m or "" for m in rows.id_mask],
+            [m or "" for m in rows.phone_mask], rows.town_id, [v or 0 for v in rows.village_id],
+            rows.address, [a or "" for a in rows.amount], [d or "" for d in rows.paid_on],
+            strict=True))
         conn.execute("COMMIT")
-        return self.path
+        path = os.path.join(self.folder, f"part-{first_line:010d}.sqlite")
+        with open(path, "wb") as out:
+            out.write(conn.serialize())
+        conn.close()
+        return first_line, path
 
     def close(self) -> None:
-        self.conn.close()
+        pass
+
+
+def _sealed(rows) -> list[bytearray]:
+    """Each row's hashes and ciphertexts as one ``bytearray`` (see the module's docstring)."""
+    ids = [b"" if sealed is None else digest + sealed
+           for digest, sealed in zip(rows.id_hash, rows.id_encrypted, strict=True)]
+    phones = [b"" if sealed is None else digest + sealed
+              for digest, sealed in zip(rows.phone_hash, rows.phone_encrypted, strict=True)]
+    return list(map(bytearray, map(add, map(add, rows.content_hash, ids), phones)))
 
 
 class Loader:
-    """The second pass's view of the spool files, attached to the import's connection."""
+    """Copies spooled parts into person and roster_entry on the import's connection."""
 
-    def __init__(self, conn, paths: list[str]):
-        self.conn = conn
-        self.names = [f"spool{index}" for index in range(len(paths))]
-        for name, path in zip(self.names, paths, strict=True):
-            conn.exec_driver_sql(f"ATTACH DATABASE ? AS {name}", (path,))
+    def __init__(self, conn, program_id: int, number: int):
+        self.conn, self.program_id, self.number = conn, program_id, number
+        self.raw = conn.connection.driver_connection
+        conn.exec_driver_sql("ATTACH DATABASE ':memory:' AS part")
 
-    def _all(self) -> str:
-        """The rows of every file, merged in line order (each file is ordered by line)."""
-        union = " UNION ALL ".join(f"SELECT * FROM {name}.rows" for name in self.names)
-        return f"({union} ORDER BY line)"
-
-    def prepare(self, dropped, areas: dict[int, int]) -> None:
-        """Leave out the ``dropped.lines`` (the later lines of a person listed twice) and give
-        the entries of newly created areas the areas' real ids (provisional id -> real id)."""
-        for name in self.names:
-            for start in range(0, len(dropped.lines), 500):
-                chunk = dropped.lines[start:start + 500]
-                self.conn.exec_driver_sql(
-                    f"DELETE FROM {name}.rows WHERE line IN ({', '.join('?' * len(chunk))})",
-                    tuple(chunk))
-            for provisional, real in areas.items():
-                for column in ("town_id", "village_id"):
-                    self.conn.exec_driver_sql(
-                        f"UPDATE {name}.rows SET {column} = ? WHERE {column} = ?",
-                        (real, provisional))
-
-    def insert_people(self) -> int:
-        if not self.names:
-            return 0
-        return self.conn.exec_driver_sql(
+    def load(self, spooled: tuple[int, str], dropped: list[int], areas: dict[int, int],
+             lines=None, kinds=None) -> None:
+        """Copy one part in, without the ``dropped`` lines (the later lines of a person listed
+        twice), the entries of newly created areas getting the areas' real ids (provisional id
+        -> real id). ``lines`` and ``kinds`` are the PostgreSQL loader's business."""
+        with open(spooled[1], "rb") as data:
+            self.raw.deserialize(data.read(), name="part")
+        for start in range(0, len(dropped), 500):
+            chunk = dropped[start:start + 500]
+            self.conn.exec_driver_sql(
+                f"DELETE FROM part.rows WHERE line IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk))
+        for provisional, real in areas.items():
+            for column in ("town_id", "village_id"):
+                self.conn.exec_driver_sql(f"UPDATE part.rows SET {column} = ? WHERE {column} = ?",
+                                          (real, provisional))
+        self.conn.exec_driver_sql(
             "INSERT INTO person (id, id_hash, id_encrypted, id_mask, name, is_demo) "
             "SELECT person_id, substr(sealed, 33, 32), substr(sealed, 65, 46), id_mask, name, 0 "
-            f"FROM {self._all()} WHERE new = 1").rowcount
-
-    def insert_entries(self, program_id: int, number: int) -> int:
-        if not self.names:
-            return 0
-        return self.conn.exec_driver_sql(
+            "FROM part.rows WHERE new = 1 ORDER BY line")
+        self.conn.exec_driver_sql(
             "INSERT INTO roster_entry (program_id, person_id, first_version, name, "
             "phone_encrypted, phone_hash, phone_mask, town_id, village_id, address, amount, "
             "paid_on, content_hash) SELECT ?, person_id, ?, name, "
@@ -102,9 +106,8 @@ class Loader:
             f"CASE WHEN length(sealed) >= {_PHONE} THEN substr(sealed, {_PHONE}, 32) END, "
             "NULLIF(phone_mask, ''), town_id, NULLIF(village_id, 0), address, "
             "NULLIF(amount, ''), NULLIF(paid_on, ''), substr(sealed, 1, 32) "
-            f"FROM {self._all()}", (program_id, number)).rowcount
+            "FROM part.rows ORDER BY line", (self.program_id, self.number))
 
     def finish(self) -> None:
         """After the transaction: SQLite refuses to detach a database inside one."""
-        for name in self.names:
-            self.conn.exec_driver_sql(f"DETACH DATABASE {name}")
+        self.conn.exec_driver_sql("DETACH DATABASE part")

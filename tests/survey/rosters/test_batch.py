@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from survey.rosters import batch, idnumber
-from survey.rosters.batch import check_many
+from survey.rosters.batch import check_columns, check_many
 from survey.rosters.idnumber import check_digit
 from survey.rosters.validate import Areas, RowChecker
 
@@ -86,10 +86,11 @@ def state(checker) -> str:
                  list(areas.new_towns.items()), list(areas.new_villages.items())])
 
 
-def assert_same(rows, mapping=MAPPING, create=False, lines=None, warm=(), make=make_checker):
-    """check_many on one checker, the reference loop on another, from equal states (the rows
-    ``warm`` and a ``plain_row`` checked before); where the reference raises (a huge int has no
-    float), check_many raises the same."""
+def assert_same(rows, mapping=MAPPING, create=False, lines=None, warm=(), make=make_checker,
+                check=check_many):
+    """``check`` (check_many) on one checker, the reference loop on another, from equal states
+    (the rows ``warm`` and a ``plain_row`` checked before); where the reference raises (a huge
+    int has no float), ``check`` raises the same."""
     lines = list(range(2, len(rows) + 2)) if lines is None else lines
     by_row, by_batch = make(mapping, create), make(mapping, create)
     warm = [plain_row(0), *warm]
@@ -99,10 +100,10 @@ def assert_same(rows, mapping=MAPPING, create=False, lines=None, warm=(), make=m
         expected = reference(by_row, lines, rows)
     except Exception as error:
         with pytest.raises(type(error)):
-            check_many(by_batch, lines, rows)
+            check(by_batch, lines, rows)
         assert state(by_batch) == state(by_row)
         return None
-    got = check_many(by_batch, lines, rows)
+    got = check(by_batch, lines, rows)
     assert repr(got) == repr(expected) and got == expected
     assert state(by_batch) == state(by_row)
     return got
@@ -363,3 +364,59 @@ def test_all_whitespace_but_a_space_is_unprintable():
     """What the address test takes for granted, for every character."""
     assert not [hex(code) for code in range(0x110000)
                 if chr(code).isspace() and code != 0x20 and chr(code).isprintable()]
+
+
+def by_columns(width: int):
+    """check_columns in check_many's place, on rows of ``width`` cells: their columns."""
+    def check(checker, lines, rows):
+        assert all(len(cells) == width for cells in rows)
+        return check_columns(checker, lines, [[cells[j] for cells in rows] for j in range(width)])
+    return check
+
+
+def regular(rows, width: int) -> list[list]:
+    """The rows as lists cut or padded with "" to ``width`` cells."""
+    return [[*cells[:width], *[""] * (width - len(cells))] for cells in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows_with_faults(), st.sampled_from(MAPPINGS), st.booleans(), st.sampled_from([1, 3, 2048]),
+       st.booleans(), st.one_of(st.just(9), st.integers(1, 12)), st.integers(-2, 2))
+def test_check_columns_equals_check_many(rows, mapping, create, chunk, warm_all, width, more):
+    """On the same rows, from the same states: also with too few columns for the mapping, more
+    or fewer lines than rows."""
+    rows = regular(rows, width)
+    lines = list(range(2, len(rows) + 2 + more))
+    warm = [plain_row(0, amount=amount, paid_on=paid_on)
+            for amount in (AMOUNTS if warm_all else AMOUNTS[:1]) for paid_on in DATES[:1]]
+    saved, batch._CHUNK = batch._CHUNK, chunk
+    try:
+        many = assert_same(rows, mapping, create, lines, warm)
+        columns = assert_same(rows, mapping, create, lines, warm, check=by_columns(width))
+    finally:
+        batch._CHUNK = saved
+    assert repr(columns) == repr(many)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.one_of(
+    st.text(max_size=20), st.none(), st.integers(), st.floats(), st.booleans(),
+    st.sampled_from(["金桥镇", "大王村", number_born("19491001"), "120.00"])),
+    min_size=9, max_size=9), max_size=20))
+def test_check_columns_equals_the_per_row_checks_on_arbitrary_cells(rows):
+    assert assert_same(rows, check=by_columns(9)) == assert_same(rows)
+
+
+def test_check_columns_makes_rows_only_for_the_rows_checked_one_by_one():
+    rows = [plain_row(index) for index in range(5)]
+    rows[3][1] = "王 伟"
+    checker = warmed()
+    seen, check = [], checker.check
+    checker.check = lambda line, cells: seen.append((line, cells)) or check(line, cells)
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    good_lines, _, _, bad = check_columns(checker, list(range(2, 7)), columns)
+    assert seen == [(5, rows[3])] and type(seen[0][1]) is list
+    assert good_lines == [2, 3, 4, 5, 6] and bad == 0
+    for columns in ([["a", "b"], ["c"]], []):  # how many rows?
+        with pytest.raises(ValueError):
+            check_columns(checker, [2, 3], columns)
