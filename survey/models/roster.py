@@ -71,7 +71,8 @@ class RosterEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(sa.ForeignKey("program.id"))
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"), index=True)
+    #: No index of its own: lookups by person name the program ((program_id, person_id) index).
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("person.id"))
     first_version: Mapped[int]
     #: The last version that still holds this entry; NULL while the entry is current.
     last_version: Mapped[int | None]
@@ -82,7 +83,8 @@ class RosterEntry(Base):
     #: costs more than half of a large import on SQLite.
     phone_hash: Mapped[str | None] = mapped_column(Digest)
     phone_mask: Mapped[str | None] = mapped_column(sa.String(20))
-    town_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"), index=True)
+    #: No index of its own either: counts by town are counts within a version.
+    town_id: Mapped[int] = mapped_column(sa.ForeignKey("area.id"))
     village_id: Mapped[int | None] = mapped_column(sa.ForeignKey("area.id"))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))

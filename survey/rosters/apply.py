@@ -8,16 +8,20 @@ versions never change.
 
 Imports are serialised for their whole length (``import_lock``): the first pass looks people up
 and numbers the new ones from the largest id when the import begins, so nobody else may add
-people until it ends. A new person's id is ``base + line``, which spends at most one id per line
-of the file: a district importing twenty rosters of 50,000 lines every month uses a billion ids
-in eighty years.
+people until it ends. A new person's id is ``base + line`` and a new entry's likewise, which
+spends at most one id of each per line of the file: a district importing twenty rosters of
+50,000 lines every month uses a billion ids in eighty years. Ids known in advance let the first
+pass write rows in their final shape, in any process.
 """
 
 import fcntl
 import json
+import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -27,6 +31,9 @@ from survey.rosters.seal import CHANGED, Context
 
 _LOCK_KEY = 4_242_011
 _memory_lock = threading.Lock()
+log = logging.getLogger(__name__)
+#: The thread of the last checkpoint started in the background, and how long it took.
+last_checkpoint: dict = {}
 
 
 class ConcurrentImport(RuntimeError):
@@ -80,8 +87,10 @@ def context(conn: sa.Connection, program_id: int) -> Context:
     number = 1 + (conn.execute(sa.select(sa.func.max(RosterVersion.number)).where(
         RosterVersion.program_id == program_id)).scalar() or 0)
     base = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM person")).scalar()
+    entry_base = largest_entry_id(conn)
     conn.commit()
-    return Context(program_id=program_id, number=number, base=base, people_known=base > 0)
+    return Context(program_id=program_id, number=number, base=base, people_known=base > 0,
+                   entry_base=entry_base)
 
 
 def begin(conn: sa.Connection, import_id: int, ctx: Context) -> None:
@@ -90,13 +99,36 @@ def begin(conn: sa.Connection, import_id: int, ctx: Context) -> None:
         # Sorts, hashes and index builds of a million rows fit in the server's memory.
         conn.exec_driver_sql("SET LOCAL work_mem = '256MB'")
         conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+        # The commit does not wait for the server to flush its log: a crash of the server in
+        # that instant can undo the import, never damage the database (as SQLite's NORMAL).
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
         conn.exec_driver_sql("LOCK TABLE person IN SHARE ROW EXCLUSIVE MODE")
     else:  # the first write takes SQLite's write lock, held until commit
         conn.execute(sa.text("UPDATE roster_import SET progress = 1 WHERE id = :id"),
                      {"id": import_id})
     base = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM person")).scalar()
-    if base != ctx.base:
-        raise ConcurrentImport("导入期间有其他人员被写入，请重新导入")
+    if base != ctx.base or largest_entry_id(conn) != ctx.entry_base:
+        raise ConcurrentImport("导入期间有其他人员或名册条目被写入，请重新导入")
+
+
+def largest_entry_id(conn: sa.Connection) -> int:
+    return conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM roster_entry")).scalar()
+
+
+def check_keys(conn: sa.Connection, after: int) -> None:
+    """Check the foreign keys of the entries written after entry ``after`` in one statement
+    (SQLite, whose import turns its per-row checks off: a lookup per row and key was a sixth of
+    the writing): their person, program, town and village must exist."""
+    broken = conn.execute(sa.text(
+        "SELECT count(*) FROM roster_entry e WHERE e.id > :after AND ("
+        "NOT EXISTS (SELECT 1 FROM person p WHERE p.id = e.person_id) OR "
+        "NOT EXISTS (SELECT 1 FROM program g WHERE g.id = e.program_id) OR "
+        "NOT EXISTS (SELECT 1 FROM area a WHERE a.id = e.town_id) OR "
+        "(e.village_id IS NOT NULL AND "
+        "NOT EXISTS (SELECT 1 FROM area v WHERE v.id = e.village_id)))"), {"after": after}).scalar()
+    if broken:
+        raise sa.exc.IntegrityError("roster entries with broken foreign keys", {"count": broken},
+                                    RuntimeError(f"{broken} entries"))
 
 
 def changes(conn: sa.Connection, ctx: Context, kinds_count: list[int], kept: int) -> Changes:
@@ -161,12 +193,14 @@ def _town_kind(name: str) -> AreaKind:
     return AreaKind.TOWN
 
 
-def move_person_sequence(conn: sa.Connection) -> None:
-    """New people took ids from line numbers: move PostgreSQL's sequence past them."""
+def move_sequences(conn: sa.Connection) -> None:
+    """New people and entries took ids from line numbers: move PostgreSQL's sequences past
+    them."""
     if conn.dialect.name == "postgresql":
-        conn.execute(sa.text(
-            "SELECT setval(pg_get_serial_sequence('person', 'id'), "
-            "greatest((SELECT max(id) FROM person), 1))"))
+        for table in ("person", "roster_entry"):
+            conn.execute(sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"greatest((SELECT max(id) FROM {table}), 1))"))
 
 
 def fingerprint(conn: sa.Connection, program_id: int, number: int) -> int:
@@ -202,3 +236,26 @@ def current_version_id(conn: sa.Connection, program_id: int) -> int | None:
              .order_by(RosterVersion.number.desc()).limit(1))
     return conn.execute(query).scalar()
 
+
+
+def checkpoint_later(database: str) -> threading.Thread:
+    """Copy SQLite's write-ahead log into the database file in a thread of its own, as
+    PostgreSQL's checkpointer writes its data files after a commit. A large import commits
+    without waiting for the copy (some 400 MB per million rows), and no later commit of somebody
+    else's pays for it: SQLite lets a checkpoint run beside readers and writers, and a writer's
+    own automatic checkpoint gives way to a running one. Until it ends, readers find the new
+    pages in the log. A process waits for the thread before it exits."""
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            with closing(sqlite3.connect(database, timeout=60)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            log.exception("checkpoint of %s failed (SQLite will try again later)", database)
+        last_checkpoint["seconds"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=run, name="sqlite-checkpoint")
+    last_checkpoint.clear()
+    last_checkpoint["thread"] = thread
+    thread.start()
+    return thread

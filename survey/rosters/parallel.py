@@ -80,7 +80,8 @@ def make_sealer(setup: Setup, connection=None, areas: Areas | None = None) -> Se
     if setup.conninfo or not isinstance(connection, sqlite3.Connection):
         from survey.rosters import spool_postgres  # only where PostgreSQL is used
 
-        writer = spool_postgres.Writer(connection, setup.folder, ctx.program_id, ctx.number)
+        writer = spool_postgres.Writer(connection, setup.folder, ctx.program_id, ctx.number,
+                                       ctx.entry_base)
     else:
         writer = spool_sqlite.Writer(setup.folder)
     checker = RowChecker(setup.mapping, areas or Areas(setup.towns, setup.villages))
@@ -205,7 +206,7 @@ def run_parts(setup: Setup, parts: list[Part], workers: int,
     try:
         with pool(workers) as workers_pool:
             while waiting or running:
-                while waiting and len(running) < 2 * workers:  # one queued behind each
+                while waiting and len(running) < 4 * workers:  # queued: never idle meanwhile
                     part = waiting.popleft()
                     share.handed()
                     running.append((part, workers_pool.apply_async(

@@ -14,8 +14,8 @@ from operator import not_
 from pathlib import Path
 
 BLOCK = 4 << 20
-#: A part of about this size (some 10,000 rows, 25 MB in memory while it is sealed).
-PART_BYTES = 1 << 20
+#: A part of about this size (some 5,000 rows, 12 MB in memory while it is sealed).
+PART_BYTES = 512 << 10
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,8 @@ def _stream(conn, job: Job, ctx: Context, cut, sink: ProblemSink, progress: Prog
     postgres = conn.dialect.name == "postgresql"
     # A PostgreSQL bulk load locks person: the parts could not look people up there.
     looks_up = postgres and ctx.people_known and setup.prefetch is None
-    if not cut or ctx.number > 1 or rows < bulk.BULK_ROWS or looks_up:
+    if (not cut or ctx.number > 1 or rows < bulk.BULK_ROWS or looks_up
+            or not current_app.config.get("ROSTER_STREAM", True)):
         return None
     stream = Transaction(db.engine, job.id, ctx, [part.first_line for part in cut],
                          job.valid_only)

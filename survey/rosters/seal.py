@@ -45,6 +45,8 @@ class Context:
     base: int
     #: Whether the district knows anybody yet; if not, nobody is looked up.
     people_known: bool
+    #: A new entry's id is ``entry_base + line``, the largest entry id before plus the line.
+    entry_base: int = 0
 
 
 class Rows(NamedTuple):

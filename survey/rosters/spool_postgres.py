@@ -18,6 +18,7 @@ import os
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
+from operator import add
 
 import psycopg
 from psycopg import pq
@@ -26,12 +27,13 @@ from psycopg.copy import FileWriter
 
 _PEOPLE = ("id", "id_hash", "id_encrypted", "id_mask", "name", "is_demo")
 _PEOPLE_TYPES = ("int4", "bytea", "bytea", "varchar", "varchar", "bool")
-_ENTRIES = ("program_id", "person_id", "first_version", "name", "phone_encrypted", "phone_hash",
+_ENTRIES = ("id", "program_id", "person_id", "first_version", "name", "phone_encrypted",
+            "phone_hash",
             "phone_mask", "town_id", "village_id", "address", "amount", "paid_on",
             "content_hash")
 #: amount and paid_on are written as bytes dumped beforehand by psycopg's numeric and date dumpers.
-_ENTRIES_TYPES = ("int4", "int4", "int4", "varchar", "bytea", "bytea", "varchar", "int4", "int4",
-                  "varchar", "bytea", "bytea", "bytea")
+_ENTRIES_TYPES = ("int4", "int4", "int4", "int4", "varchar", "bytea", "bytea", "varchar", "int4",
+                  "int4", "varchar", "bytea", "bytea", "bytea")
 
 
 class _RawBytes(Dumper):
@@ -47,10 +49,12 @@ class _RawBytes(Dumper):
 class Writer:
     """Formats parts into files under ``folder``; needs a connection only for its adapters."""
 
-    def __init__(self, connection, folder: str, program_id: int, number: int):
+    def __init__(self, connection, folder: str, program_id: int, number: int,
+                 entry_base: int = 0):
         self.cursor = connection.cursor()
         self.cursor.adapters.register_dumper(bytes, _RawBytes)
         self.folder, self.program_id, self.number = folder, program_id, number
+        self.entry_base = entry_base
         self._numeric = self.cursor.adapters.get_dumper(Decimal, PyFormat.BINARY)(Decimal)
         self._date = self.cursor.adapters.get_dumper(date, PyFormat.BINARY)(date)
         self._amounts: dict[str | None, bytes | None] = {None: None}
@@ -67,7 +71,8 @@ class Writer:
             rows.person_id, rows.id_hash, rows.id_encrypted, rows.id_mask, rows.name,
             repeat(False)), new))
         self._copy(base + ".entries", _ENTRIES_TYPES, zip(
-            repeat(self.program_id), rows.person_id, repeat(self.number), rows.name,
+            map(add, repeat(self.entry_base), rows.line), repeat(self.program_id),
+            rows.person_id, repeat(self.number), rows.name,
             rows.phone_encrypted, rows.phone_hash, rows.phone_mask, rows.town_id,
             rows.village_id, rows.address, self._dumped(self._amounts, rows.amount, Decimal),
             self._dumped(self._dates, rows.paid_on, date.fromisoformat), rows.content_hash))

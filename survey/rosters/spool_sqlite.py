@@ -73,8 +73,9 @@ def _sealed(rows) -> list[bytearray]:
 class Loader:
     """Copies spooled parts into person and roster_entry on the import's connection."""
 
-    def __init__(self, conn, program_id: int, number: int):
+    def __init__(self, conn, program_id: int, number: int, entry_base: int = 0):
         self.conn, self.program_id, self.number = conn, program_id, number
+        self.entry_base = entry_base
         self.raw = conn.connection.driver_connection
         conn.exec_driver_sql("ATTACH DATABASE ':memory:' AS part")
 
@@ -99,14 +100,14 @@ class Loader:
             "SELECT person_id, substr(sealed, 33, 32), substr(sealed, 65, 46), id_mask, name, 0 "
             "FROM part.rows WHERE new = 1 ORDER BY line")
         self.conn.exec_driver_sql(
-            "INSERT INTO roster_entry (program_id, person_id, first_version, name, "
+            "INSERT INTO roster_entry (id, program_id, person_id, first_version, name, "
             "phone_encrypted, phone_hash, phone_mask, town_id, village_id, address, amount, "
-            "paid_on, content_hash) SELECT ?, person_id, ?, name, "
+            "paid_on, content_hash) SELECT ? + line, ?, person_id, ?, name, "
             f"CASE WHEN length(sealed) >= {_PHONE} THEN substr(sealed, {_PHONE} + 32) END, "
             f"CASE WHEN length(sealed) >= {_PHONE} THEN substr(sealed, {_PHONE}, 32) END, "
             "NULLIF(phone_mask, ''), town_id, NULLIF(village_id, 0), address, "
             "NULLIF(amount, ''), NULLIF(paid_on, ''), substr(sealed, 1, 32) "
-            "FROM part.rows ORDER BY line", (self.program_id, self.number))
+            "FROM part.rows ORDER BY line", (self.entry_base, self.program_id, self.number))
 
     def finish(self) -> None:
         """After the transaction: SQLite refuses to detach a database inside one."""

@@ -9,7 +9,7 @@ line whose person an earlier line already brought is left out (with "valid rows 
 the writing (the file will be refused anyway), so the database never meets a person twice.
 
 Duplicates are found from the 8-byte prefixes of the ID hashes, kept sorted as the parts are
-written (about 12 bytes per line); the report of them comes from the first pass's own count
+written (8 bytes per line); the report of them comes from the first pass's own count
 (``outcome.FirstPass.find_duplicates``), which finds the same lines.
 """
 
@@ -37,12 +37,15 @@ class Transaction:
         if self.sqlite:
             # This connection's commit skips the fsync of SQLite's write-ahead log, as WAL mode
             # allows without risk to the database's consistency: a power cut could at worst
-            # undo the import. The connection is closed after.
+            # undo the import. Its entries' foreign keys are checked all at once at the end
+            # (``apply.check_keys``), not by a lookup per row. The connection is closed after.
             self.conn.exec_driver_sql("PRAGMA synchronous = NORMAL")
+            self.conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         self.stack = ExitStack()
         try:
             apply.begin(self.conn, import_id, ctx)
-            self.parts = PartWriter(loader_for(self.conn, ctx.program_id, ctx.number),
+            self.entries_before = apply.largest_entry_id(self.conn)
+            self.parts = PartWriter(loader_for(self.conn, ctx),
                                     expected, valid_only)
         except BaseException:
             self.close()
@@ -56,8 +59,10 @@ class Transaction:
     def finish(self, result: FirstPass, change: apply.Changes, *, program_code: str,
                filename: str, by_id: int | None, counts: dict, created: list[str]) -> int:
         """Rebuild, end the entries nobody kept, record the version; commit; the version id."""
+        if self.sqlite:
+            apply.check_keys(self.conn, self.entries_before)
         self.stack.close()
-        apply.move_person_sequence(self.conn)
+        apply.move_sequences(self.conn)
         timing.lap("indexes and keys")
         apply.close_entries(self.conn, self.ctx, result.kept_ids)
         timing.lap("close entries")
@@ -74,9 +79,14 @@ class Transaction:
         conn.execute(sa.update(RosterImport).where(RosterImport.id == self.import_id).values(
             status=ImportStatus.DONE, version_id=version_id, finished_at=utcnow(), progress=1.0,
             **counts))
+        later = self.sqlite and result.staged - len(result.kept_ids) >= bulk.BULK_ROWS
+        if later:
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
         conn.commit()
         timing.lap("commit")
         self.parts.loader.finish()
+        if later:
+            apply.checkpoint_later(conn.engine.url.database)
         return version_id
 
     def abort(self) -> None:
@@ -93,14 +103,14 @@ class Transaction:
         self.conn.close()
 
 
-def loader_for(conn, program_id: int, number: int):
+def loader_for(conn, ctx: Context):
     if conn.dialect.name == "postgresql":
         from survey.rosters import spool_postgres
 
-        return spool_postgres.Loader(conn, program_id, number)
+        return spool_postgres.Loader(conn, ctx.program_id, ctx.number)
     from survey.rosters import spool_sqlite
 
-    return spool_sqlite.Loader(conn, program_id, number)
+    return spool_sqlite.Loader(conn, ctx.program_id, ctx.number, ctx.entry_base)
 
 
 @dataclass
@@ -120,7 +130,9 @@ class PartWriter:
     dropped: list[int] = field(default_factory=list)
     _waiting: dict[int, Part] = field(default_factory=dict)
     _next: int = 0
-    _seen: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    #: The prefixes seen, as sorted runs of decreasing size (merged when a run grows as large as
+    #: the one before it), so that adding a part costs no copy of everything seen.
+    _seen: list[np.ndarray] = field(default_factory=list)
 
     def add(self, part: Part) -> None:
         self._waiting[part.first_line] = part
@@ -149,8 +161,12 @@ class PartWriter:
         keys = part.prefixes[order]
         again = np.zeros(len(keys), bool)
         again[1:] = keys[1:] == keys[:-1]
-        if len(self._seen):
-            at = np.searchsorted(self._seen, keys)
-            again |= self._seen[np.minimum(at, len(self._seen) - 1)] == keys
-        self._seen = np.insert(self._seen, np.searchsorted(self._seen, keys), keys)
+        for run in self._seen:
+            at = np.searchsorted(run, keys)
+            again |= run[np.minimum(at, len(run) - 1)] == keys
+        if len(keys):
+            self._seen.append(keys)
+        while len(self._seen) > 1 and len(self._seen[-2]) <= len(self._seen[-1]):
+            last = self._seen.pop()
+            self._seen[-1] = np.sort(np.concatenate((self._seen[-1], last)))
         return sorted(part.lines[order[again]].tolist())
