@@ -46,6 +46,8 @@ def load_settings(instance_path: str) -> dict:
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "PASSWORD_HASH_METHOD": "scrypt",
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Processes that read a large CSV roster (the importing one included), at most the cores.
+        "ROSTER_WORKERS": int(os.environ.get("ROSTER_WORKERS", "2")),
     }
     path = keys_file(instance_path)
     if path.exists():

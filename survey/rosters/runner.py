@@ -16,7 +16,6 @@ pass, from the spool.
 
 import gc
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -28,7 +27,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from survey import privacy
 from survey.extensions import db
 from survey.models import (
     Area,
@@ -38,9 +36,9 @@ from survey.models import (
     RosterImportProblem,
     utcnow,
 )
-from survey.rosters import apply, bulk, columns, parallel, parts, timing, values
+from survey.rosters import apply, bulk, columns, firstpass, timing, values
+from survey.rosters.firstpass import ProblemSink
 from survey.rosters.formats import FileProblem
-from survey.rosters.importer import ProblemSink, first_pass
 from survey.rosters.outcome import FirstPass
 from survey.rosters.reader import RosterFile
 from survey.rosters.seal import NEW, Context
@@ -48,8 +46,6 @@ from survey.rosters.validate import Areas
 from survey.rosters.writing import Transaction
 
 log = logging.getLogger(__name__)
-#: CSV files from this size on are read by several processes (see ``parallel``).
-PARALLEL_BYTES = 16 << 20
 #: Called with the share of the file read (0 to 1) as an import goes on; the CLI's progress bar.
 on_progress: Callable[[float], None] | None = None
 
@@ -175,17 +171,19 @@ def _run(conn, folder: str, job: Job, path: Path) -> ImportStatus:
         ctx = apply.context(conn, job.program_id)
         sink, progress = ProblemSink(conn, job.id), Progress(conn, job.id)
         timing.lap("open")
-        setup = _setup(conn, roster, mapping, areas, ctx, folder)
-        cut = _parts(roster, job.create_areas, conn)
+        setup = firstpass.setup(conn, roster, mapping, areas, ctx, folder)
+        cut = firstpass.plan(roster, job.create_areas, conn)
         try:
             if cut and setup.conninfo and ctx.people_known:
-                _prefetch(conn, setup, cut, job)
+                firstpass.look_up_people(conn, setup, cut, job.id, job.program_id)
             stream = _stream(conn, job, ctx, cut, sink, progress, setup)
             try:
                 if cut:
-                    result = _in_parallel(setup, cut, sink, progress, stream)
+                    result = firstpass.in_parallel(setup, cut, sink, progress,
+                                                   stream and stream.parts.add)
                 else:
-                    result = _in_this_process(conn, roster, setup, areas, sink, progress)
+                    result = firstpass.in_this_process(conn, roster, setup, areas, sink,
+                                                       progress)
                 conn.commit()
                 timing.lap("first pass")
                 return _decide(conn, job, result, areas, sink, ctx, stream)
@@ -199,29 +197,8 @@ def _run(conn, folder: str, job: Job, path: Path) -> ImportStatus:
                 prefetch.drop(conn, job.id)
 
 
-def _in_this_process(conn, roster: RosterFile, setup: parallel.Setup, areas: Areas,
-                     sink: ProblemSink, progress: Progress) -> FirstPass:
-    sealer = parallel.make_sealer(setup, conn.connection.driver_connection, areas)
-    try:
-        return first_pass(roster, sealer, sink, progress)
-    finally:
-        sealer.writer.close()
-
-
-def _prefetch(conn, setup: parallel.Setup, cut: list[parts.Part], job: Job) -> None:
-    """Look the file's people up in one join before sealing it (``prefetch``)."""
-    from survey.rosters import prefetch
-
-    prefetch.create(conn, job.id)
-    setup.prefetch = job.id
-    parallel.run_parts(setup, cut, _workers() - 1, lambda *_: None, task="keys")
-    known = prefetch.join(conn, job.id, job.program_id)
-    timing.lap("people looked up")
-    log.info("roster import %s: %d lines of known people", job.id, known)
-
-
 def _stream(conn, job: Job, ctx: Context, cut, sink: ProblemSink, progress: Progress,
-            setup: parallel.Setup) -> Transaction | None:
+            setup) -> Transaction | None:
     """The transaction of a streamed import (see the module's docstring), or None."""
     rows = 0 if not cut else len(cut) * (cut[-1].first_line - cut[0].first_line) // max(
         len(cut) - 1, 1)
@@ -296,58 +273,6 @@ def _write(conn, job: Job, result: FirstPass, areas: Areas, sink: ProblemSink, c
     finally:
         if tx is not stream:
             tx.close()
-
-
-def _parts(roster: RosterFile, create_areas: bool, conn) -> list[parts.Part] | None:
-    """The parts of a large CSV to read in parallel, or None to read it in this process."""
-    config = current_app.config
-    in_memory = conn.dialect.name == "sqlite" and conn.engine.url.database in (None, "",
-                                                                              ":memory:")
-    if (roster.kind != "csv" or create_areas or _workers() < 2 or in_memory
-            or roster.size < config.get("ROSTER_PARALLEL_BYTES", PARALLEL_BYTES)):
-        return None
-    cut = parts.plan(roster.path, roster.encoding, roster.header_line,
-                     config.get("ROSTER_PART_BYTES", parts.PART_BYTES))
-    return cut if cut and len(cut) > 1 else None
-
-
-def _workers() -> int:
-    return min(current_app.config.get("ROSTER_WORKERS", 2), os.cpu_count() or 1)
-
-
-def _setup(conn, roster: RosterFile, mapping, areas: Areas, ctx: Context,
-           folder: str) -> parallel.Setup:
-    vault = privacy.Vault.from_app()
-    postgres = conn.dialect.name == "postgresql"
-    url = conn.engine.url.set(drivername="postgresql")
-    return parallel.Setup(
-        path=str(roster.path), encoding=getattr(roster, "encoding", ""),
-        delimiter=getattr(roster, "delimiter", ","), mapping=mapping, towns=areas.towns,
-        villages=areas.villages, hash_key=vault.hash_key, encryption_key=vault.encryption_key,
-        context=ctx, folder=folder, width=len(roster.header),
-        conninfo=url.render_as_string(hide_password=False) if postgres else None,
-        database=None if postgres else conn.engine.url.database,
-    )
-
-
-def _in_parallel(setup: parallel.Setup, cut: list[parts.Part], sink: ProblemSink,
-                 progress: Progress, stream: Transaction | None) -> FirstPass:
-    """The first pass in several processes; each part is written at once when streaming."""
-    result, done, total = FirstPass(), [0], sum(part.end - part.start for part in cut)
-
-    def take(part: parts.Part, sealed, problems) -> None:
-        sink.add(problems)
-        sink.flush()
-        written = result.add(part.first_line, sealed)
-        if stream is not None and not stream.parts.stopped:
-            stream.parts.add(written)
-        done[0] += part.end - part.start
-        progress(result.rows, done[0] / total)
-
-    parallel.run_parts(setup, cut, _workers() - 1, take)
-    log.info("roster first pass: %d rows in %d parts", result.rows, len(cut),
-             extra={"worker_peak_mb": result.peak_mb})
-    return result
 
 
 def _report_duplicates(sink: ProblemSink, result: FirstPass) -> None:

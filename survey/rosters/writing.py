@@ -59,9 +59,9 @@ class Transaction:
     def finish(self, result: FirstPass, change: apply.Changes, *, program_code: str,
                filename: str, by_id: int | None, counts: dict, created: list[str]) -> int:
         """Rebuild, end the entries nobody kept, record the version; commit; the version id."""
-        if self.sqlite:
-            apply.check_keys(self.conn, self.entries_before)
         self.stack.close()
+        if self.sqlite or self.conn.info.get(bulk.TO_VALIDATE):
+            apply.check_keys(self.conn, self.entries_before)
         apply.move_sequences(self.conn)
         timing.lap("indexes and keys")
         apply.close_entries(self.conn, self.ctx, result.kept_ids)
@@ -87,17 +87,23 @@ class Transaction:
         self.parts.loader.finish()
         if later:
             apply.checkpoint_later(conn.engine.url.database)
+        keys = conn.info.pop(bulk.TO_VALIDATE, [])
+        if keys:
+            url = conn.engine.url.set(drivername="postgresql")
+            bulk.validate_later(url.render_as_string(hide_password=False), keys)
         return version_id
 
     def abort(self) -> None:
         self.stack.pop_all()  # the rollback undoes what the bulk load dropped
         self.conn.rollback()
+        self.conn.info.pop(bulk.TO_VALIDATE, None)
 
     def close(self) -> None:
         """Roll back what is not committed and let the connection go (on SQLite for good: its
         attached part database and temporary tables go with it)."""
         self.stack.pop_all()
         self.conn.rollback()
+        self.conn.info.pop(bulk.TO_VALIDATE, None)
         if self.sqlite:
             self.conn.invalidate()
         self.conn.close()

@@ -1,6 +1,7 @@
 """Roster files as departments send them, and the uploads and counts the tests need."""
 
 import io
+import threading
 import time
 
 import sqlalchemy as sa
@@ -47,9 +48,18 @@ def wait_until_finished(client, url: str, seconds: float = 60) -> str:
     while time.monotonic() < deadline:
         page = client.get(url).get_data(as_text=True)
         if 'http-equiv="refresh"' not in page:
+            _join_import_threads(deadline)
             return page
         time.sleep(0.1)
     raise AssertionError(f"import at {url} still running after {seconds} s")
+
+
+def _join_import_threads(deadline: float) -> None:
+    """Let a background import's thread finish what it does after its page says done (it
+    deletes the upload), so that it does not outlive the test's database."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("roster-import-"):
+            thread.join(max(deadline - time.monotonic(), 0.1))
 
 
 def wrong_check_digit(number: str) -> str:

@@ -135,3 +135,19 @@ def test_the_keys_of_an_import_s_entries_are_checked_at_once(app, make_roster):
             pass
         finally:
             conn.rollback()
+
+
+def test_keys_given_back_unvalidated_are_validated_after_the_commit(app, make_roster,
+                                                                   monkeypatch):
+    """PostgreSQL's bulk import gives roster_entry's keys back NOT VALID (enforced on every later
+    write) and validates them after its commit, in a thread."""
+    monkeypatch.setattr(bulk, "BULK_ROWS", 3)
+    make_roster("cataract", rows=roster_rows(20))
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+        bulk.last_validation["thread"].join(30)
+        validated = db.session.execute(sa.text(
+            "SELECT conname, convalidated FROM pg_constraint WHERE conrelid = "
+            "'roster_entry'::regclass AND contype = 'f'")).all()
+        assert len(validated) == 4 and all(ok for _, ok in validated), validated
