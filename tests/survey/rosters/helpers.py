@@ -64,3 +64,17 @@ def _join_import_threads(deadline: float) -> None:
 
 def wrong_check_digit(number: str) -> str:
     return number[:17] + ("0" if number[-1] != "0" else "1")
+
+
+def database_dump(app) -> tuple[str, bytes]:
+    """Every value of every table, as text and as bytes."""
+    texts, blobs = [], []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(sa.select(table)):
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        blobs.append(bytes(value))
+                    else:
+                        texts.append(str(value))
+    return "\n".join(texts), b"\n".join(blobs)

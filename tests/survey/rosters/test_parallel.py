@@ -12,7 +12,7 @@ from survey.models import RosterEntry, RosterImportProblem
 from survey.rosters import parts
 from survey.rosters.service import import_roster
 from tests.fixtures import roster_csv, roster_rows
-from tests.survey.rosters.helpers import wrong_check_digit
+from tests.survey.rosters.helpers import database_dump, wrong_check_digit
 
 
 def _faulty_rows():
@@ -128,6 +128,9 @@ def test_a_streamed_import_writes_what_a_serial_one_does(app, district, monkeypa
     seen = _streamed(monkeypatch, app)
     assert _import(app, data)[0].value == "done" and seen == [True]
     assert _roster(app) == serial and len(serial) == 400
+    text, blobs = database_dump(app)  # the streamed path stores no plain number either
+    for number in [row[1] for row in rows] + [row[2] for row in rows]:
+        assert number not in text and number.encode() not in blobs
 
 
 def test_a_streamed_import_with_faults_writes_nothing_or_the_valid_rows(app, district,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from survey.extensions import db
 from survey.models import AuditEvent, Case, Person, RosterEntry, User
 from survey.rosters.idnumber import check_digit
-from tests.survey.rosters.helpers import count, upload, xlsx
+from tests.survey.rosters.helpers import count, database_dump, upload, xlsx
 
 HEADER = ("序号", "户主姓名", "公民身份号码", "联系电话", "乡镇", "村（社区）", "家庭住址",
           "发放金额（元）", "发放日期")
@@ -43,20 +43,6 @@ def _department_roster(fixed: bool) -> tuple[bytes, list[list]]:
     return xlsx(rows, header=HEADER, title="2011年农村低保发放名册（第三季度）"), good
 
 
-def _dump(app) -> tuple[str, bytes]:
-    """Every value of every table, as text and as bytes."""
-    texts, blobs = [], []
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            for row in db.session.execute(sa.select(table)):
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        blobs.append(bytes(value))
-                    else:
-                        texts.append(str(value))
-    return "\n".join(texts), b"\n".join(blobs)
-
-
 def test_no_plain_id_or_phone_number_anywhere_in_the_database(app, client, make_user, district,
                                                               upload_dir):
     make_user("admin", username="boss")
@@ -73,7 +59,7 @@ def test_no_plain_id_or_phone_number_anywhere_in_the_database(app, client, make_
     response = upload(client, app, fixed, code="rural_dibao", filename="低保（改）.xlsx")
     assert "/versions/" in response.location and count(app, RosterEntry) == 40
     assert count(app, RosterEntry, RosterEntry.name == "欧阳𠈌") == 5
-    text, blobs = _dump(app)
+    text, blobs = database_dump(app)
     numbers = [p[2] for p in people] + [p[3] for p in people]
     for number in numbers:
         assert number not in text and number.encode() not in blobs
