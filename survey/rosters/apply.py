@@ -19,7 +19,6 @@ import json
 import logging
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from survey.models import Area, AreaKind, AuditEvent, RosterVersion, utcnow
+from survey.rosters import timing
 from survey.rosters.seal import CHANGED, Context
 
 _LOCK_KEY = 4_242_011
@@ -252,18 +252,12 @@ def checkpoint_later(database: str) -> threading.Thread:
     without waiting for the copy (some 400 MB per million rows), and no later commit of somebody
     else's pays for it: SQLite lets a checkpoint run beside readers and writers, and a writer's
     own automatic checkpoint gives way to a running one. Until it ends, readers find the new
-    pages in the log. A process waits for the thread before it exits."""
+    pages in the log."""
     def run() -> None:
-        started = time.perf_counter()
         try:
             with closing(sqlite3.connect(database, timeout=60)) as conn:
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         except sqlite3.Error:
             log.exception("checkpoint of %s failed (SQLite will try again later)", database)
-        last_checkpoint["seconds"] = time.perf_counter() - started
 
-    thread = threading.Thread(target=run, name="sqlite-checkpoint")
-    last_checkpoint.clear()
-    last_checkpoint["thread"] = thread
-    thread.start()
-    return thread
+    return timing.in_background("sqlite-checkpoint", run, last_checkpoint)

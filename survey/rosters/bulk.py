@@ -18,12 +18,13 @@ take new rows at their end and gain nothing.
 
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
 import sqlalchemy as sa
+
+from survey.rosters import timing
 
 log = logging.getLogger(__name__)
 
@@ -107,20 +108,14 @@ def validate_later(url: str, keys: list[tuple[str, str]]) -> threading.Thread | 
         return None
 
     def run() -> None:
-        started = time.perf_counter()
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 for table, name in keys:
                     conn.execute(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
         except psycopg.Error:
             log.exception("validating the keys %s failed", keys)
-        last_validation["seconds"] = time.perf_counter() - started
 
-    thread = threading.Thread(target=run, name="roster-validate-keys")
-    last_validation.clear()
-    last_validation["thread"] = thread
-    thread.start()
-    return thread
+    return timing.in_background("roster-validate-keys", run, last_validation)
 
 
 #: The thread of the last validation started in the background, and how long it took.

@@ -4,7 +4,9 @@ Imports run one at a time in a process, so one set of laps is enough; a second i
 another thread of the same process would only mix up these log figures, nothing else.
 """
 
+import threading
 import time
+from collections.abc import Callable
 
 _phases: dict[str, float] = {}
 _last = time.perf_counter()
@@ -26,3 +28,20 @@ def lap(phase: str) -> None:
 
 def phases() -> dict[str, float]:
     return dict(_phases)
+
+
+def in_background(name: str, work: Callable[[], None], record: dict) -> threading.Thread:
+    """Run ``work`` (which handles its own errors) in a thread of its own, as an import does what
+    can wait until after its commit; ``record`` then holds the thread and, once it ends, its
+    seconds (the benchmark waits for it and prints them). A process waits for the thread before
+    it exits."""
+    def run() -> None:
+        started = time.perf_counter()
+        work()
+        record["seconds"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=run, name=name)
+    record.clear()
+    record["thread"] = thread
+    thread.start()
+    return thread
