@@ -67,16 +67,9 @@ def make_checker():
 
 def reference(checker, lines, rows):
     """The per-row loop check_many must equal."""
-    good_lines, cleans, problems, bad = [], [], [], 0
-    for line, cells in zip(lines, rows, strict=True):
-        clean, found = checker.check(line, cells)
-        if found:
-            bad += 1
-            problems.extend(found)
-        else:
-            good_lines.append(line)
-            cleans.append(clean)
-    return good_lines, cleans, problems, bad
+    from survey.rosters.batch import check_each
+
+    return check_each(checker, lines, rows)
 
 
 def run(check, batches, checker=None):

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from survey.rosters import batch, idnumber
+from survey.rosters import batch, columnar, idnumber
 from survey.rosters.batch import check_columns, check_many
 from survey.rosters.idnumber import check_digit
 from survey.rosters.validate import Areas, RowChecker
@@ -344,7 +344,7 @@ def test_a_birth_date_still_to_come_is_accepted_once_it_has_come(monkeypatch):
 
     monkeypatch.setattr(idnumber, "_birth_ok", {})  # what tomorrow caches stays in this test
     monkeypatch.setattr(idnumber, "date", Tomorrow)
-    monkeypatch.setattr(batch, "date", Tomorrow)
+    monkeypatch.setattr(columnar, "date", Tomorrow)
     assert assert_same(rows)[3] == 0
 
 
@@ -355,7 +355,7 @@ def test_the_birth_date_rule_is_birth_ok_s():
             for year in years for month in range(15) for day in range(33)]
     days += [f"{today + timedelta(days=shift):%Y%m%d}" for shift in range(-3, 4)]
     days += ["00000000", "99999999", "18900100", "18900101"]
-    table = batch._calendar(today)
+    table = columnar._calendar(today)
     got = table[np.clip(np.array([int(day) for day in days]) - 18900100, 0, len(table) - 1)]
     assert got.tolist() == [idnumber.birth_ok(day) for day in days]
 
